@@ -1,0 +1,24 @@
+"""gigaplan's application layer: scenarios, data catalogue, profiles and the CLI.
+
+Notebook use::
+
+    import planner
+    cat = planner.load_catalogue()
+    scenario = planner.load_scenario("scenarios/eu-gigafactory.yaml", cat)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.errors import DataError, GigaplanError, ScenarioError, UsageError
+from planner.scenario import Scenario, load_scenario, scenario_hash
+
+try:
+    __version__ = version("gigaplan")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+source"
+
+__all__ = [
+    "Catalogue", "DataError", "GigaplanError", "Scenario", "ScenarioError", "UsageError",
+    "__version__", "load_catalogue", "load_scenario", "scenario_hash",
+]

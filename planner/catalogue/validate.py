@@ -1,0 +1,198 @@
+"""Parse and check catalogue tables: types, units, ranges, keys and provenance.
+
+Each check returns :class:`~planner.errors.Problem` objects located by file,
+line and column, so a broken data row is reported like a broken scenario.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from planner.catalogue.spec import Column, TableSpec
+from planner.errors import Problem
+
+SOURCE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TRUE = {"true", "yes", "1"}
+FALSE = {"false", "no", "0"}
+
+REQUIRED_FINANCE = {
+    "currency", "price_year", "discount_rate", "usd_per_eur", "gpu_lifetime_years",
+    "network_lifetime_years", "building_lifetime_years", "cooling_lifetime_years",
+    "pv_lifetime_years", "wind_lifetime_years", "battery_lifetime_years",
+    "it_om_frac_per_year", "facility_om_frac_per_year", "staff_fte_per_mw_it",
+    "staff_cost_eur_per_fte_year", "network_storage_capex_frac", "carbon_price_eur_per_t",
+}
+
+
+def _line(row_pos: int) -> int:
+    """File line of a data row (header is line 1)."""
+    return row_pos + 2
+
+
+def _convert(col: Column, raw: str) -> tuple[object, str | None]:
+    """Convert one raw cell; return (value, error message or None)."""
+    if raw == "":
+        empty = "" if col.kind == "str" else None  # text stays text; numbers become NaN
+        return empty, ("is empty; a value is required" if col.required else None)
+    if col.kind == "str":
+        if col.choices and raw not in col.choices:
+            return raw, f"'{raw}' is not an allowed value"
+        return raw, None
+    if col.kind == "bool":
+        low = raw.lower()
+        if low in TRUE | FALSE:
+            return low in TRUE, None
+        return raw, f"'{raw}' is not true/false"
+    try:
+        value = float(raw)
+    except ValueError:
+        return raw, f"'{raw}' is not a number ({col.unit})"
+    if math.isnan(value) or math.isinf(value):
+        return raw, f"'{raw}' is not a finite number"
+    if col.kind == "int":
+        if value != int(value):
+            return raw, f"'{raw}' is not a whole number"
+        value = int(value)
+    if col.min is not None and value < col.min:
+        return value, f"{raw} is below the minimum {col.min:g} {col.unit}"
+    if col.max is not None and value > col.max:
+        return value, f"{raw} is above the maximum {col.max:g} {col.unit}"
+    return value, None
+
+
+def _allowed(col: Column) -> str | None:
+    if col.choices:
+        return ", ".join(col.choices)
+    if col.min is not None or col.max is not None:
+        lo = "-inf" if col.min is None else f"{col.min:g}"
+        hi = "inf" if col.max is None else f"{col.max:g}"
+        return f"{col.kind} in [{lo}, {hi}] {col.unit}"
+    return None
+
+
+def parse_table(spec: TableSpec, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check header and cells of a table read as text; return typed frame and problems."""
+    problems: list[Problem] = []
+    expected = spec.column_names
+    missing = [c for c in expected if c not in raw.columns]
+    unknown = [c for c in raw.columns if c not in expected]
+    if missing or unknown:
+        if missing:
+            problems.append(Problem(f"missing column(s) {', '.join(missing)}", file=file, line=1,
+                                    allowed=", ".join(expected)))
+        if unknown:
+            problems.append(Problem(f"unknown column(s) {', '.join(unknown)}", file=file, line=1,
+                                    allowed=", ".join(expected)))
+        return raw, problems
+    typed: dict[str, list[object]] = {}
+    for name in expected:
+        col = spec.column(name)
+        values = []
+        for pos, cell in enumerate(raw[name].tolist()):
+            value, error = _convert(col, cell.strip())
+            if error:
+                problems.append(Problem(error, file=file, line=_line(pos), field=name,
+                                        allowed=_allowed(col)))
+            values.append(value)
+        typed[name] = values
+    frame = pd.DataFrame(typed, columns=expected)
+    for name in expected:
+        if spec.column(name).kind in ("float", "int"):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    problems += _check_keys(spec, frame, file)
+    if spec.sourced:
+        problems += _check_estimated_fields(spec, frame, file)
+    return frame, problems
+
+
+def _check_keys(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem]:
+    problems = []
+    key = list(spec.key)
+    dup = frame.duplicated(subset=key, keep="first")
+    for pos in frame.index[dup]:
+        label = ", ".join(str(frame.at[pos, k]) for k in key)
+        problems.append(Problem(f"duplicate key ({label})", file=file, line=_line(pos),
+                                field="/".join(key)))
+    return problems
+
+
+def _check_estimated_fields(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem]:
+    problems = []
+    names = set(spec.column_names)
+    for pos, cell in frame["estimated_fields"].items():
+        for name in filter(None, str(cell).split(";")):
+            if name not in names:
+                problems.append(Problem(f"estimated_fields names unknown column '{name}'",
+                                        file=file, line=_line(pos), field="estimated_fields"))
+    return problems
+
+
+def check_sources(spec: TableSpec, frame: pd.DataFrame, file: str,
+                  known_keys: set[str]) -> list[Problem]:
+    """Every row cites at least one source, and every cited key is registered."""
+    problems = []
+    for pos, cell in frame["source"].items():
+        keys = [k for k in (cell or "").split(";") if k]
+        if not keys:
+            problems.append(Problem("no source given", file=file, line=_line(pos), field="source"))
+        for key in keys:
+            if not SOURCE_KEY.match(key):
+                problems.append(Problem(f"source key '{key}' is not lowercase kebab-case",
+                                        file=file, line=_line(pos), field="source"))
+            elif key not in known_keys:
+                problems.append(Problem(f"source key '{key}' is not in sources.csv",
+                                        file=file, line=_line(pos), field="source"))
+    return problems
+
+
+def check_foreign_keys(spec: TableSpec, frame: pd.DataFrame, file: str,
+                       keys_of: dict[str, set[str]]) -> list[Problem]:
+    """Columns that name rows of another table must name existing rows."""
+    problems = []
+    for column, table in spec.foreign_keys.items():
+        valid = keys_of.get(table, set())
+        for pos, value in frame[column].items():
+            if value is not None and value not in valid:
+                problems.append(Problem(f"'{value}' is not a {table} id", file=file,
+                                        line=_line(pos), field=column))
+    return problems
+
+
+def check_finance(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Finance parameters: all required ones present, numeric where they must be."""
+    problems = []
+    present = set(frame["parameter"])
+    for name in sorted(REQUIRED_FINANCE - present):
+        problems.append(Problem(f"required parameter '{name}' is missing", file=file))
+    for pos, row in frame.iterrows():
+        if row["parameter"] == "currency":
+            if row["value"] != "EUR":
+                problems.append(Problem("currency must be EUR", file=file, line=_line(pos),
+                                        field="value"))
+            continue
+        try:
+            value = float(row["value"])
+        except (TypeError, ValueError):
+            problems.append(Problem(f"'{row['value']}' is not a number", file=file,
+                                    line=_line(pos), field="value"))
+            continue
+        if value < 0:
+            problems.append(Problem(f"{row['parameter']} = {value:g} is negative", file=file,
+                                    line=_line(pos), field="value"))
+    return problems
+
+
+def check_site_climate_complete(frame: pd.DataFrame, sites: set[str], file: str) -> list[Problem]:
+    """Every site has exactly the twelve months."""
+    problems = []
+    months = frame.groupby("site")["month"].apply(set)
+    for site in sorted(sites):
+        got = months.get(site, set())
+        if got != set(range(1, 13)):
+            missing = sorted(set(range(1, 13)) - got)
+            problems.append(Problem(f"site '{site}' lacks climate normals for month(s) {missing}",
+                                    file=file, field="month"))
+    return problems

@@ -1,0 +1,35 @@
+"""The `gigaplan` command line: thin over the planner API."""
+
+from __future__ import annotations
+
+import typer
+
+from planner import __version__
+from planner.cli import data, scenario
+
+app = typer.Typer(
+    name="gigaplan",
+    help="Plan AI Gigafactories: sites, accelerators, energy, cooling and lifetime cost.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data.app, name="data")
+app.add_typer(scenario.app, name="scenario")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gigaplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="print the version and exit")) -> None:
+    """Plan AI Gigafactories: sites, accelerators, energy, cooling and lifetime cost."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

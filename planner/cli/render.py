@@ -1,0 +1,75 @@
+"""Console output shared by the commands: tables, JSON, and error rendering."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from planner.errors import GigaplanError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_error(exc: GigaplanError) -> None:
+    """Print every problem of an error on stderr, one per line."""
+    n = len(exc.problems)
+    err.print(f"[bold red]{exc.kind}[/]" + (f" ({n} problems)" if n > 1 else "") + ":",
+              markup=True)
+    for problem in exc.problems:
+        err.print("  " + problem.render(), markup=False)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Render a :class:`GigaplanError` as a clear message and exit with its code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GigaplanError as exc:
+            print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if hasattr(value, "item"):
+        return _jsonable(value.item())
+    return value
+
+
+def print_json(payload: Any) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(json.dumps(payload, indent=2, default=_jsonable, ensure_ascii=False) + "\n")
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-ready dicts (NaN as null)."""
+    return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
+    """A DataFrame as a rich table; numbers right-aligned."""
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+    for _, row in frame.head(max_rows).iterrows():
+        table.add_row(*["" if pd.isna(v) else (f"{v:,.4g}" if isinstance(v, float) else str(v))
+                        for v in row])
+    out.print(table)
+    if len(frame) > max_rows:
+        out.print(f"... {len(frame) - max_rows} more rows (use --json for all)")

@@ -1,0 +1,1 @@
+"""Hourly reference-year profiles per site, and importers of external hourly data."""

@@ -1,0 +1,62 @@
+"""Scenarios: the YAML a user writes, validated against schema and catalogue."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.errors import ScenarioError
+from planner.scenario.crosscheck import candidate_sites, crosscheck
+from planner.scenario.load import (
+    Locator,
+    parse_scenario,
+    resolve_layers,
+    resolve_layers_no_extends,
+    scenario_hash,
+    to_yaml,
+)
+from planner.scenario.schema import Scenario
+
+
+def load_scenario(path: str | Path, catalogue: Catalogue | None = None) -> Scenario:
+    """Load a scenario file, resolve ``extends:``, validate schema and catalogue ids.
+
+    Raises
+    ------
+    ScenarioError
+        Naming file, line, field and what is allowed for every problem found.
+    """
+    layers = resolve_layers(Path(path))
+    scenario = parse_scenario(layers)
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    problems = crosscheck(scenario, catalogue, Locator(layers))
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def load_scenario_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> Scenario:
+    """Validate a scenario given as bytes (an upload), by the same rules as a file.
+
+    An ``extends:`` in an upload is refused: there is no folder to resolve it in.
+    """
+    from planner.yamlio import MAX_YAML_BYTES
+
+    if len(data) > MAX_YAML_BYTES:
+        raise ScenarioError.single(f"upload is {len(data):,} bytes; scenario files are limited "
+                                   f"to {MAX_YAML_BYTES:,} bytes", file=name)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (Path(name).name or "upload.yaml")
+        path.write_bytes(data)
+        layers = resolve_layers_no_extends(path, name)
+        scenario = parse_scenario(layers)
+        catalogue = catalogue if catalogue is not None else load_catalogue()
+        problems = crosscheck(scenario, catalogue, Locator(layers))
+        if problems:
+            raise ScenarioError(problems)
+        return scenario
+
+
+__all__ = ["Scenario", "candidate_sites", "load_scenario", "load_scenario_bytes", "scenario_hash",
+           "to_yaml"]

@@ -1,0 +1,108 @@
+"""End-to-end: the `gigaplan` command as a user runs it (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SCENARIOS, write
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "planner", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("gigaplan ")
+
+
+def test_data_validate_passes_on_the_bundled_catalogue():
+    result = run("data", "validate", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "valid"
+    assert summary["tables"]["sites"] >= 30
+    assert summary["member_states_with_sites"] >= 20
+    assert summary["profile_hours"] == 8760 * summary["tables"]["sites"]
+
+
+def test_data_list_and_show():
+    listed = json.loads(run("data", "list", "--json").stdout)
+    assert {t["table"] for t in listed} >= {"accelerators", "sites", "countries", "cooling",
+                                            "energy", "finance", "llm_models", "hpc_kernels"}
+    rows = json.loads(run("data", "show", "accelerators", "--json").stdout)
+    h100 = next(r for r in rows if r["id"] == "h100-sxm")
+    assert h100["bf16_tflops"] == pytest.approx(989.4, rel=0.01)
+    cols = json.loads(run("data", "show", "sites", "--columns", "--json").stdout)
+    assert {"column": "grid_mw_max", "unit": "MW"}.items() <= next(
+        c for c in cols if c["column"] == "grid_mw_max").items()
+
+
+def test_unknown_table_is_a_clear_usage_error():
+    result = run("data", "show", "acelerators")
+    assert result.returncode == 2
+    assert "did you mean 'accelerators'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scenario_validate_prints_summaries_of_bundled_files():
+    files = [str(p) for p in sorted(SCENARIOS.glob("*.yaml"))]
+    result = run("scenario", "validate", *files)
+    assert result.returncode == 0, result.stderr
+    assert "eu-gigafactory" in result.stdout
+    assert "candidate sites:" in result.stdout
+    assert f"{len(files)} scenario file(s) valid" in result.stdout
+
+
+def test_scenario_show_json():
+    result = run("scenario", "show", "scenarios/jupiter.yaml", "--json")
+    summary = json.loads(result.stdout)
+    assert summary["candidate_sites"] == ["julich"]
+    assert summary["accelerators"] == ["gh200"]
+    assert len(summary["scenario_hash"]) == 12
+
+
+def test_bad_scenario_exits_2_with_located_message_and_no_traceback(tmp_path):
+    bad = write(tmp_path / "bad.yaml", (SCENARIOS / "demo-small.yaml").read_text().replace(
+        "accelerators: [h100-sxm, gh200, mi300x]", "accelerators: [h100-sxm, gh20, mi300x]"))
+    result = run("scenario", "validate", str(bad))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{bad}:" in result.stderr
+    assert "unknown accelerator 'gh20' (did you mean 'gh200'?)" in result.stderr
+
+
+def test_malformed_yaml_in_json_mode_reports_problem(tmp_path):
+    bad = write(tmp_path / "bad.yaml", "name: [x\n")
+    result = run("scenario", "validate", str(bad), "--json")
+    assert result.returncode == 2
+    (entry,) = json.loads(result.stdout)
+    assert entry["valid"] is False and "malformed YAML" in entry["problems"][0]
+
+
+def test_schema_is_json_schema_with_descriptions():
+    schema = json.loads(run("scenario", "schema").stdout)
+    assert schema["title"] == "Scenario"
+    assert "workloads" in schema["required"]
+    assert schema["additionalProperties"] is False
+
+
+def test_broken_data_folder_exits_2(tmp_path):
+    (tmp_path / "accelerators.csv").write_text("id\nx\n")
+    result = run("data", "validate", "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "not found" in result.stderr
+
+
+def test_unknown_flag_exits_2():
+    result = run("data", "validate", "--frobnicate")
+    assert result.returncode == 2
+    assert "No such option" in result.stderr
