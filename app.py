@@ -70,12 +70,13 @@ def catalogue_page() -> None:
     st.dataframe(cat.tables[name].reset_index(), hide_index=True)
 
 
+PAGES = {"Scenario": scenario_page, "Catalogue": catalogue_page}
+
+
 def main() -> None:
     """Route between pages."""
     st.set_page_config(page_title="gigaplan", layout="wide")
-    page = st.navigation([st.Page(scenario_page, title="Scenario", default=True),
-                          st.Page(catalogue_page, title="Catalogue")])
-    page.run()
+    PAGES[st.sidebar.radio("Page", list(PAGES))]()
 
 
 main()

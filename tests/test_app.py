@@ -29,7 +29,8 @@ def test_choosing_another_bundled_scenario():
 
 def test_catalogue_page_lists_accelerators():
     at = app()
-    at.switch_page("Catalogue")  # title-based lookup for function pages
-    at.run()
+    at.sidebar.radio[0].set_value("Catalogue").run()
     assert not at.exception
     assert at.header[0].value == "Data catalogue"
+    table = at.dataframe[0].value
+    assert "h100-sxm" in set(table["id"])

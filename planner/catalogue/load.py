@@ -106,9 +106,9 @@ def load_catalogue(data_dir: Path | str | None = None) -> Catalogue:
         frame, found = read_table(spec, data_dir)
         frames[name] = frame
         problems += found
-    if problems:
-        raise DataError(problems)
-    problems += _cross_checks(frames, data_dir)
+    # cross-table checks on every table whose header is right, so one run lists all problems
+    readable = {n: f for n, f in frames.items() if list(f.columns) == TABLES[n].column_names}
+    problems += _cross_checks(readable, data_dir)
     if problems:
         raise DataError(problems)
     indexed = {}
@@ -119,18 +119,20 @@ def load_catalogue(data_dir: Path | str | None = None) -> Catalogue:
 
 
 def _cross_checks(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Problem]:
+    """Checks across tables, each run only when the tables it needs are readable."""
     problems: list[Problem] = []
-    known_sources = set(frames["sources"]["key"])
-    keys_of = {
-        "sites": set(frames["sites"]["id"]),
-        "countries": set(frames["countries"]["country"]),
-    }
-    for name, spec in TABLES.items():
+    keys_of = {table: set(frames[table][TABLES[table].key[0]])
+               for table in ("sites", "countries") if table in frames}
+    for name, frame in frames.items():
+        spec = TABLES[name]
         file = str(data_dir / spec.file)
-        if spec.sourced:
-            problems += check.check_sources(spec, frames[name], file, known_sources)
-        problems += check.check_foreign_keys(spec, frames[name], file, keys_of)
-    problems += check.check_finance(frames["finance"], str(data_dir / "finance.csv"))
-    problems += check.check_site_climate_complete(
-        frames["site_climate"], keys_of["sites"], str(data_dir / "site_climate.csv"))
+        if spec.sourced and "sources" in frames:
+            problems += check.check_sources(spec, frame, file, set(frames["sources"]["key"]))
+        if all(table in keys_of for table in spec.foreign_keys.values()):
+            problems += check.check_foreign_keys(spec, frame, file, keys_of)
+    if "finance" in frames:
+        problems += check.check_finance(frames["finance"], str(data_dir / "finance.csv"))
+    if "site_climate" in frames and "sites" in keys_of:
+        problems += check.check_site_climate_complete(
+            frames["site_climate"], keys_of["sites"], str(data_dir / "site_climate.csv"))
     return problems

@@ -16,7 +16,8 @@ from rich.table import Table
 
 from planner.errors import GigaplanError
 
-out = Console(highlight=False, soft_wrap=True)
+# a terminal gets its own width; pipes and files get wide tables instead of wrapped ones
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

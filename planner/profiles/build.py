@@ -32,7 +32,7 @@ SHAPE_PROXY = {"HR": "SI", "CY": "GR", "LU": "BE", "MT": "IT"}
 """Countries with no ENTSO-E generation data in the extract -> neighbour whose shapes are used."""
 
 SOLAR_PROXY = {"FI": "DK", "SE": "DK", "EE": "DK", "LV": "DK", "LT": "DK", "PL": "CZ",
-               "HU": "AT", "NL": "BE", "IE": "GB", "SK": "CZ"}
+               "HU": "AT", "NL": "BE", "IE": "GB", "SK": "CZ", "SI": "AT", "HR": "AT"}
 """Countries whose extract lacks solar, or reports under 100 MW of it on average (too few
 plants for a national cloudiness signal) -> neighbour whose daily cloudiness is used."""
 

@@ -43,7 +43,8 @@ def to_hourly_year(frame: pd.DataFrame, year: int, source: str,
     """Resample a tz-aware sub-hourly or hourly frame to the 8760 UTC hours of ``year``.
 
     Hourly means of the MW values are taken; gaps of up to 6 hours are filled by
-    linear interpolation, and so are longer gaps of a production type missing in at
+    linear interpolation (hours where every type reports 0 MW are outages of the
+    reporting and count as gaps), and so are longer gaps of a production type missing in at
     most 5 % of the hours. A type missing in more hours that supplies less than
     2 % of the generation where it is reported (plants out of service, unreported
     minor types) is set to 0 MW in those hours; a larger type with such gaps (e.g.
@@ -54,9 +55,16 @@ def to_hourly_year(frame: pd.DataFrame, year: int, source: str,
     if not isinstance(frame.index, pd.DatetimeIndex) or frame.index.tz is None:
         raise DataError.single("index must be timezone-aware timestamps", file=source)
     hourly = frame.tz_convert("UTC").resample("h").mean()
+    # a national fleet never produces exactly nothing: all-zero hours are reporting outages
+    hourly[hourly.fillna(0.0).sum(axis=1) == 0] = float("nan")
     target = hourly_utc_index(year)
     hourly = hourly.reindex(target)
     hourly = hourly.interpolate(limit=MAX_INTERPOLATED_GAP_H, limit_direction="both")
+    empty_hours = int(hourly.isna().all(axis=1).sum())
+    if empty_hours:
+        raise DataError.single(f"{empty_hours} hours of {year} have no data for any production "
+                               f"type after filling gaps of up to {MAX_INTERPOLATED_GAP_H} h",
+                               file=source)
     total = hourly.sum(axis=1, min_count=1)
     for column in hourly.columns[hourly.isna().any()]:
         n_missing = int(hourly[column].isna().sum())

@@ -64,6 +64,8 @@ def mix_carbon_intensity(generation_mw: pd.DataFrame, factors_g_per_kwh: pd.Seri
     ------
     KeyError
         If a production type has no emission factor (never a silent zero).
+    ValueError
+        If an hour has no generation at all (the intensity is undefined).
     """
     missing = sorted(set(generation_mw.columns) - set(factors_g_per_kwh.index))
     if missing:
@@ -71,7 +73,9 @@ def mix_carbon_intensity(generation_mw: pd.DataFrame, factors_g_per_kwh: pd.Seri
     ef = factors_g_per_kwh.reindex(generation_mw.columns).to_numpy()
     gen = generation_mw.fillna(0.0).to_numpy()
     total = gen.sum(axis=1)
-    return pd.Series(gen @ ef / np.where(total > 0, total, np.nan), index=generation_mw.index)
+    if np.any(total <= 0):
+        raise ValueError(f"{int(np.sum(total <= 0))} hours without any generation")
+    return pd.Series(gen @ ef / total, index=generation_mw.index)
 
 
 def rescale_weighted_mean(values: np.ndarray, weights: np.ndarray, target: float) -> np.ndarray:

@@ -73,7 +73,8 @@ def crosscheck(scenario: Scenario, catalogue: Catalogue, locator: Locator) -> li
     for i, demand in enumerate(scenario.workloads.hpc):
         problems += _check_one(demand.kernel, catalogue.ids("hpc_kernels"),
                                ("workloads", "hpc", i, "kernel"), "HPC kernel", locator)
-    problems += _check_candidates(scenario, catalogue, locator)
+    if not any((p.field or "").startswith("sites") for p in problems):
+        problems += _check_candidates(scenario, catalogue, locator)  # else it only echoes them
     return problems
 
 

@@ -23,7 +23,7 @@ def test_real_quarter_hour_sample_becomes_hourly_utc_means():
 def test_short_sample_is_rejected_with_missing_hours(tmp_path):
     with pytest.raises(DataError) as info:
         read_generation_file(SAMPLES / "2019_DE_gen_entsoe.parquet", 2019)
-    assert "no production type with a complete year" in str(info.value)
+    assert "hours of 2019 have no data for any production type" in str(info.value)
 
 
 def _year(values: dict[str, np.ndarray]) -> pd.DataFrame:
