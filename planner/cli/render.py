@@ -62,6 +62,20 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+def format_value(value: Any) -> str:
+    """Numbers readable at a glance: thousands separators, 4 significant digits."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    magnitude = abs(value)
+    if magnitude >= 1e7 or (0 < magnitude < 1e-3):
+        return f"{value:.3g}"
+    if magnitude >= 1000 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
 def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
     """A DataFrame as a rich table; numbers right-aligned."""
     table = Table(title=title, show_lines=False, header_style="bold")
@@ -69,8 +83,7 @@ def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 2
         numeric = pd.api.types.is_numeric_dtype(frame[col])
         table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
     for _, row in frame.head(max_rows).iterrows():
-        table.add_row(*["" if pd.isna(v) else (f"{v:,.4g}" if isinstance(v, float) else str(v))
-                        for v in row])
+        table.add_row(*[format_value(v) for v in row])
     out.print(table)
     if len(frame) > max_rows:
         out.print(f"... {len(frame) - max_rows} more rows (use --json for all)")
