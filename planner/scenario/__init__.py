@@ -27,7 +27,11 @@ def load_scenario(path: str | Path, catalogue: Catalogue | None = None) -> Scena
     ScenarioError
         Naming file, line, field and what is allowed for every problem found.
     """
-    layers = resolve_layers(Path(path))
+    return _validated(resolve_layers(Path(path)), catalogue)
+
+
+def _validated(layers: list, catalogue: Catalogue | None) -> Scenario:
+    """Schema-validate merged layers, then check their ids against the catalogue."""
     scenario = parse_scenario(layers)
     catalogue = catalogue if catalogue is not None else load_catalogue()
     problems = crosscheck(scenario, catalogue, Locator(layers))
@@ -49,13 +53,7 @@ def load_scenario_bytes(data: bytes, name: str, catalogue: Catalogue | None = No
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / (Path(name).name or "upload.yaml")
         path.write_bytes(data)
-        layers = resolve_layers_no_extends(path, name)
-        scenario = parse_scenario(layers)
-        catalogue = catalogue if catalogue is not None else load_catalogue()
-        problems = crosscheck(scenario, catalogue, Locator(layers))
-        if problems:
-            raise ScenarioError(problems)
-        return scenario
+        return _validated(resolve_layers_no_extends(path, name), catalogue)
 
 
 __all__ = ["Scenario", "candidate_sites", "load_scenario", "load_scenario_bytes", "scenario_hash",

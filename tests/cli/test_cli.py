@@ -106,3 +106,41 @@ def test_unknown_flag_exits_2():
     result = run("data", "validate", "--frobnicate")
     assert result.returncode == 2
     assert "No such option" in result.stderr
+
+
+def test_import_entsoe_prices_json_and_parquet(tmp_path):
+    from tests.conftest import SAMPLES
+
+    out = tmp_path / "prices.parquet"
+    result = run("data", "import", "entsoe-prices", str(SAMPLES / "entsoe_day_ahead_sample.csv"),
+                 "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["hours"] == 73
+    assert summary["columns"]["price_eur_per_mwh"]["max"] > summary["columns"][
+        "price_eur_per_mwh"]["min"]
+    import pandas as pd
+
+    assert len(pd.read_parquet(out)) == 73
+
+
+def test_import_wrong_kind_and_bad_file(tmp_path):
+    result = run("data", "import", "pvgs", "x.csv")
+    assert result.returncode == 2 and "did you mean 'pvgis'" in result.stderr
+    bad = write(tmp_path / "bad.csv", "hello\n")
+    result = run("data", "import", "ninja", str(bad))
+    assert result.returncode == 2
+    assert "no 'electricity' column" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_profiles_for_chosen_sites_writes_file(tmp_path):
+    out = tmp_path / "p.parquet"
+    result = run("data", "build-profiles", "--sites", "julich,lulea", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    frame = pd.read_parquet(out)
+    assert sorted(frame["site"].unique()) == ["julich", "lulea"]
+    result = run("data", "build-profiles", "--sites", "juelich", "--out", str(out))
+    assert result.returncode == 2 and "did you mean 'julich'" in result.stderr
