@@ -122,7 +122,7 @@ def _cross_checks(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Probl
     """Checks across tables, each run only when the tables it needs are readable."""
     problems: list[Problem] = []
     keys_of = {table: set(frames[table][TABLES[table].key[0]])
-               for table in ("sites", "countries") if table in frames}
+               for table in ("sites", "countries", "accelerators") if table in frames}
     for name, frame in frames.items():
         spec = TABLES[name]
         file = str(data_dir / spec.file)

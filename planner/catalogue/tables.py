@@ -193,6 +193,8 @@ LLM_MODELS = TableSpec(
         num("heads", "-", "attention heads", 1, 10000, kind="int"),
         num("kv_heads", "-", "key/value heads (GQA)", 1, 10000, kind="int"),
         num("ffn_hidden_size", "-", "dense FFN width", 1, 1e7, kind="int"),
+        num("mlp_matrices", "-", "weight matrices per MLP: 2 (GELU) or 3 (SwiGLU)", 2, 3,
+            kind="int"),
         num("vocab_size", "-", "vocabulary size", 1, 1e7, kind="int"),
         num("experts", "-", "routed experts per MoE layer", 1, 1e5, required=False, kind="int"),
         num("experts_per_token", "-", "routed experts per token (top-k)", 1, 1e3,
@@ -232,11 +234,89 @@ EMISSION_FACTORS = TableSpec(
     ),
 )
 
+ACCELERATOR_EFFICIENCY = TableSpec(
+    name="accelerator_efficiency",
+    file="accelerator_efficiency.csv",
+    key=("id",),
+    foreign_keys={"id": "accelerators"},
+    doc="Achieved fractions of vendor peaks per accelerator: the roofline's ceilings.",
+    columns=(
+        text("id", "accelerator id"),
+        frac("gemm_efficiency_frac", "best measured large-GEMM throughput / dense BF16 peak"),
+        frac("fp64_efficiency_frac", "HPL Rmax / (GPUs x FP64 peak)", required=False),
+        frac("memory_efficiency_frac", "achieved / peak HBM bandwidth"),
+        frac("scaleup_efficiency_frac", "achieved all-reduce bus bandwidth / scale-up link peak"),
+        frac("scaleout_efficiency_frac", "achieved bus bandwidth / scale-out NIC peak"),
+        frac("idle_power_frac", "idle GPU power / TDP"),
+    ),
+)
+
+ROOFLINE_PARAMETERS = TableSpec(
+    name="roofline_parameters",
+    file="roofline_parameters.csv",
+    key=("parameter",),
+    doc="Global parameters of the performance core: failures, overlaps, memory, batch rule, power.",
+    columns=(
+        text("parameter", "parameter name"),
+        num("value", "see unit", "value", lo=None),
+        text("unit", "unit of the value"),
+    ),
+)
+
+CALIBRATION_RUNS = TableSpec(
+    name="calibration_runs",
+    file="calibration_runs.csv",
+    key=("run",),
+    foreign_keys={"accelerator": "accelerators"},
+    doc="Published training runs with their layouts, to validate the roofline core.",
+    columns=(
+        text("run", "run id"),
+        text("model", "llm_models id, if catalogued", required=False),
+        num("params_b", "1e9 parameters", "total parameters", lo=0.001),
+        num("active_params_b", "1e9 parameters", "parameters active per token", lo=0.001),
+        text("accelerator", "accelerator id"),
+        num("gpus", "GPUs", "GPUs used", 1, 1e7, kind="int"),
+        num("tp", "-", "tensor-parallel degree", 1, 1024, required=False, kind="int"),
+        num("pp", "-", "pipeline-parallel degree", 1, 1024, required=False, kind="int"),
+        num("dp", "-", "data-parallel degree", 1, 1e6, required=False, kind="int"),
+        num("cp", "-", "context-parallel degree", 1, 1024, required=False, kind="int"),
+        num("ep", "-", "expert-parallel degree", 1, 1024, required=False, kind="int"),
+        num("seq_len", "tokens", "sequence length", 1, 1e7, kind="int"),
+        num("global_batch_seqs", "sequences", "global batch", 1, 1e8, kind="int"),
+        text("recompute", "activation recomputation", required=False,
+             choices=("none", "selective", "full")),
+        text("precision", "training precision", choices=("fp16", "bf16", "fp8")),
+        num("measured_tflops_per_gpu", "TFLOP/s", "published throughput per GPU"),
+        frac("measured_mfu_frac", "published or derived model FLOPs utilisation"),
+        text("flops_convention", "what the published TFLOP/s counts",
+             choices=("model", "hardware")),
+    ),
+)
+
+REFERENCE_SYSTEMS = TableSpec(
+    name="reference_systems",
+    file="reference_systems.csv",
+    key=("system",),
+    foreign_keys={"accelerator": "accelerators"},
+    doc="TOP500/Green500 systems (JUPITER first) to validate HPC estimates.",
+    columns=(
+        text("system", "system and list"),
+        text("accelerator", "accelerator id"),
+        num("gpus", "GPUs", "accelerators in the HPL run", 1, 1e7, required=False, kind="int"),
+        num("rmax_pflops", "PFLOP/s", "HPL Rmax"),
+        num("rpeak_pflops", "PFLOP/s", "Rpeak", required=False),
+        num("power_mw", "MW", "HPL power", required=False),
+        num("gflops_per_w", "GFLOP/s/W", "energy efficiency", required=False),
+        text("list", "TOP500/Green500 list"),
+    ),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
         SOURCES, ACCELERATORS, SITES, SITE_CLIMATE, COUNTRIES, COOLING, ENERGY, FINANCE,
-        LLM_MODELS, HPC_KERNELS, EMISSION_FACTORS,
+        LLM_MODELS, HPC_KERNELS, EMISSION_FACTORS, ACCELERATOR_EFFICIENCY, ROOFLINE_PARAMETERS,
+        CALIBRATION_RUNS, REFERENCE_SYSTEMS,
     )
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from planner import __version__
-from planner.cli import data, scenario
+from planner.cli import data, estimate, scenario
 
 app = typer.Typer(
     name="gigaplan",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(data.app, name="data")
 app.add_typer(scenario.app, name="scenario")
+app.add_typer(estimate.app, name="estimate")
 
 
 def _version(value: bool) -> None:

@@ -101,7 +101,7 @@ def validate(data: DataDir = None, json: Json = False) -> None:
         return
     out.print(f"catalogue valid: {cat.data_dir} (data version {summary['data_version']})")
     for name, n in summary["tables"].items():
-        out.print(f"  {name:<17} {n:>5} rows")
+        out.print(f"  {name:<23} {n:>5} rows")
     out.print(f"  sites in {summary['member_states_with_sites']} member states; "
               f"{summary['estimated_figures']} figures marked as estimates; "
               f"{summary['profile_hours']:,} site-hours of profiles")
