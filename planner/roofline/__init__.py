@@ -9,7 +9,10 @@ against published runs is stated in ``docs/validation.md``.
 """
 
 from planner.roofline.api import (
-    default_batch_tokens, estimate_hpc, estimate_inference, estimate_training_run,
+    default_batch_tokens,
+    estimate_hpc,
+    estimate_inference,
+    estimate_training_run,
 )
 from planner.roofline.architecture import Transformer, derive, from_catalogue
 from planner.roofline.ceilings import attainable_flops, kernel_time_s, ridge_point_flop_per_byte

@@ -6,8 +6,8 @@ grouped-query attention, SwiGLU MLPs and mixture-of-experts layers:
 - attention: Q and output projections ``2 h^2``, K and V projections ``2 h h_kv``
   parameters (``h_kv = h * kv_heads / heads``); scores and context ``2 * 2 s h`` FLOPs
   per token, halved by the causal mask;
-- MLP: ``m h f`` parameters with ``m = 3`` matrices for SwiGLU, 2 for GELU; MoE layers have ``E`` routed experts of
-  width ``f_e`` of which ``k`` (plus shared experts) are active, and a router ``h E``;
+- MLP: ``m h f`` parameters with ``m = 3`` matrices for SwiGLU, 2 for GELU; MoE layers
+  have ``E`` routed experts of width ``f_e`` of which ``k`` (plus shared experts) are active, and a router ``h E``;
 - embeddings and the output layer: ``2 V h`` parameters (untied).
 
 A forward pass costs 2 FLOPs per parameter used per token plus attention; training
@@ -84,8 +84,8 @@ class Transformer:
     def dense_params(self) -> float:
         """Parameters outside routed experts: attention, dense and shared MLPs, router, embeddings."""
         dense_mlp = (self.layers - self.moe_layers) * self.mlp_matrices * self.hidden * self.ffn
-        shared = self.moe_layers * (self.shared_experts * self.mlp_matrices * self.hidden * self.expert_ffn
-                                    + self.hidden * self.experts)
+        shared_expert = self.mlp_matrices * self.hidden * self.expert_ffn
+        shared = self.moe_layers * (self.shared_experts * shared_expert + self.hidden * self.experts)
         return (self.layers * self.attention_params() + dense_mlp + shared
                 + 2.0 * self.vocab * self.hidden)
 
@@ -158,8 +158,8 @@ def derive(params: float, active_params: float | None = None) -> Transformer:
     ``h = (128 N / 12)^(1/3)`` rounded to a multiple of 1024 (so heads divide by 8 for
     tensor parallelism), then ``L = (N - 2 V h) / p_layer`` with the layer's actual
     parameter count ``p_layer`` (GQA attention and SwiGLU), so the total matches ``N``
-    to within one layer. For 405e9 this gives h 16384 (Llama 3 405B's width). An MoE (``active_params < params``) keeps
-    that backbone for the active parameters, routes top-8 of ``E`` experts of width
+    to within one layer. For 405e9 this gives h 16384 (Llama 3 405B's width). An MoE
+    (``active_params < params``) keeps that backbone for the active parameters, routes top-8 of ``E`` experts of width
     ``f/8`` in every layer, and sets ``E`` so the total matches ``params``.
     """
     if params <= 0 or (active_params is not None and not 0 < active_params <= params):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.roofline.architecture import Transformer, derive, from_catalogue
 from planner.roofline.ceilings import (
-    all_to_all_s, attainable_flops, kernel_time_s, ridge_point_flop_per_byte, ring_allreduce_s,
+    all_to_all_s,
+    attainable_flops,
+    kernel_time_s,
+    ridge_point_flop_per_byte,
+    ring_allreduce_s,
 )
 from planner.roofline.hardware import RooflineParameters
 from planner.roofline.power import goodput_frac, gpu_power_w
