@@ -7,7 +7,8 @@ grouped-query attention, SwiGLU MLPs and mixture-of-experts layers:
   parameters (``h_kv = h * kv_heads / heads``); scores and context ``2 * 2 s h`` FLOPs
   per token, halved by the causal mask;
 - MLP: ``m h f`` parameters with ``m = 3`` matrices for SwiGLU, 2 for GELU; MoE layers
-  have ``E`` routed experts of width ``f_e`` of which ``k`` (plus shared experts) are active, and a router ``h E``;
+  have ``E`` routed experts of width ``f_e`` of which ``k`` (plus shared experts) are
+  active, and a router ``h E``;
 - embeddings and the output layer: ``2 V h`` parameters (untied).
 
 A forward pass costs 2 FLOPs per parameter used per token plus attention; training
@@ -159,8 +160,9 @@ def derive(params: float, active_params: float | None = None) -> Transformer:
     tensor parallelism), then ``L = (N - 2 V h) / p_layer`` with the layer's actual
     parameter count ``p_layer`` (GQA attention and SwiGLU), so the total matches ``N``
     to within one layer. For 405e9 this gives h 16384 (Llama 3 405B's width). An MoE
-    (``active_params < params``) keeps that backbone for the active parameters, routes top-8 of ``E`` experts of width
-    ``f/8`` in every layer, and sets ``E`` so the total matches ``params``.
+    (``active_params < params``) keeps that backbone for the active parameters, routes
+    top-8 of ``E`` experts of width ``f/8`` in every layer, and sets ``E`` so the total
+    matches ``params``.
     """
     if params <= 0 or (active_params is not None and not 0 < active_params <= params):
         raise UsageError.single("parameter counts must be positive, active <= total",
