@@ -23,7 +23,7 @@ from planner.roofline import api
 
 def _pinned(row: pd.Series) -> dict:
     pinned = {k: int(row[k]) for k in ("tp", "pp", "cp", "ep") if np.isfinite(row[k])}
-    if row["recompute"] in ("none", "full"):
+    if row["recompute"] in ("none", "selective", "full"):
         pinned["recompute"] = row["recompute"]
     return pinned
 

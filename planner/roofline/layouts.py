@@ -20,8 +20,13 @@ TP_OPTIONS = (1, 2, 4, 8, 16, 32, 64)
 CP_OPTIONS = (1, 2, 4, 8, 16)
 MICRO_BATCH_OPTIONS = (1, 2, 4, 8)
 INTERLEAVE_OPTIONS = (1, 2, 4)
-ZERO_OPTIONS = (1, 3)  # 1: distributed optimizer (Megatron default); 3: fully sharded
-RECOMPUTE_OPTIONS = (0, 1)  # 0: none (selective is free under FlashAttention); 1: full
+ZERO_OPTIONS = (1, 2, 3)  # 1: optimizer sharded (Megatron distributed optimizer); 2: + grads;
+# 3: + weights (FSDP)
+RECOMPUTE_OPTIONS = (0, 1)
+"""0: none; 1: full. Selective recomputation (Korthikanti et al. 2022) recomputes the
+attention scores instead of storing them; under FlashAttention, which every layout here
+assumes, the scores are never stored and are recomputed in the backward pass anyway, so
+selective recomputation costs and saves nothing beyond "none" and is reported as "none"."""
 MIN_TOKENS_PER_CP_RANK = 1024
 
 
@@ -64,7 +69,7 @@ def layout_grid(model: Transformer, gpus: int, seq_len: int, batch_seqs: int,
     """
     pinned = dict(pinned or {})
     if "recompute" in pinned:
-        pinned["recompute"] = {"none": 0, "full": 1}[str(pinned["recompute"])]
+        pinned["recompute"] = {"none": 0, "selective": 0, "full": 1}[str(pinned["recompute"])]
     options = {
         "tp": [t for t in TP_OPTIONS if model.heads % t == 0],
         "pp": _pp_options(model.layers),
