@@ -16,6 +16,9 @@ import planner
 from planner.catalogue import TABLES
 from planner.errors import GigaplanError
 from planner.scenario import load_scenario_bytes, to_yaml
+from planner.roofline.architecture import from_catalogue
+from planner.roofline.chart import roofline_figure, transformer_points
+from planner.roofline.hardware import accelerator
 from planner.scenario.summary import summarise
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -70,7 +73,27 @@ def catalogue_page() -> None:
     st.dataframe(cat.tables[name].reset_index(), hide_index=True)
 
 
-PAGES = {"Scenario": scenario_page, "Catalogue": catalogue_page}
+def roofline_page() -> None:
+    """Roofline chart of chosen accelerators with a model's operating points."""
+    st.header("Roofline")
+    cat = catalogue()
+    chosen = st.multiselect("Accelerators", cat.ids("accelerators"),
+                            default=["h100-sxm", "gb200", "mi300x"])
+    model_id = st.selectbox("Model", cat.ids("llm_models"),
+                            index=cat.ids("llm_models").index("llama3-70b"))
+    precision = st.radio("Precision", ["bf16", "fp8"], horizontal=True)
+    try:
+        accs = [accelerator(cat, a) for a in chosen]
+        points = transformer_points(from_catalogue(cat, model_id), precision=precision)
+    except GigaplanError as exc:
+        show_error(exc)
+        return
+    st.plotly_chart(roofline_figure(accs, points, precision))
+    st.caption("Ceilings use measured efficiencies (accelerator_efficiency.csv); see "
+               "docs/validation.md for the error against published runs.")
+
+
+PAGES = {"Scenario": scenario_page, "Catalogue": catalogue_page, "Roofline": roofline_page}
 
 
 def main() -> None:

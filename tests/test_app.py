@@ -34,3 +34,11 @@ def test_catalogue_page_lists_accelerators():
     assert at.header[0].value == "Data catalogue"
     table = at.dataframe[0].value
     assert "h100-sxm" in set(table["id"])
+
+
+def test_roofline_page_draws_the_chart():
+    at = app()
+    at.sidebar.radio[0].set_value("Roofline").run()
+    assert not at.exception
+    assert at.header[0].value == "Roofline"
+    assert len(at.get("plotly_chart")) == 1
