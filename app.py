@@ -15,10 +15,10 @@ import streamlit as st
 import planner
 from planner.catalogue import TABLES
 from planner.errors import GigaplanError
-from planner.scenario import load_scenario_bytes, to_yaml
 from planner.roofline.architecture import from_catalogue
 from planner.roofline.chart import roofline_figure, transformer_points
 from planner.roofline.hardware import accelerator
+from planner.scenario import load_scenario_bytes, to_yaml
 from planner.scenario.summary import summarise
 
 SCENARIOS = Path(__file__).parent / "scenarios"
