@@ -29,7 +29,7 @@ from planner.roofline.hardware import BYTES_PER_VALUE, Accelerator, RooflinePara
 from planner.roofline.power import gpu_power_w
 
 BATCH_OPTIONS = np.unique(np.round(np.geomspace(1, 4096, 60)).astype(int))
-TP_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 72)
+TP_OPTIONS = (1, 2, 4, 8, 16, 32, 64)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def estimate_inference(req: InferenceRequest, acc: Accelerator,
     mean_context = req.prompt_tokens + req.output_tokens / 2.0
     kv_per_token = 2.0 * m.layers * m.kv_hidden * kv_bytes
 
-    tp = np.array([t for t in TP_OPTIONS if m.heads % t == 0 or t == 72], dtype=float)
+    tp = np.array([t for t in TP_OPTIONS if m.heads % t == 0], dtype=float)
     tp = tp[tp <= max(acc.scaleup_domain_gpus, 1)]
     b = BATCH_OPTIONS.astype(float)
     T, B = np.meshgrid(tp, b, indexing="ij")

@@ -181,8 +181,8 @@ def evaluate(req: TrainingRequest, acc: Accelerator, p: RooflineParameters, gpus
             + ring_allreduce_s(expert_local * grad_bytes, np.maximum(dp_group // ep, 1), dp_bw,
                                dp_lat))
     weights_local = (dense_local + expert_local) * p["weight_bytes_per_param_bf16"]
-    t_dp = t_dp + np.where(zero >= 3, 2.0 * ring_allreduce_s(weights_local, dp_group, dp_bw,
-                                                             dp_lat) / 2.0, 0.0)
+    # ZeRO-3: an all-gather of the weights for forward and one for backward = one all-reduce
+    t_dp = t_dp + np.where(zero >= 3, ring_allreduce_s(weights_local, dp_group, dp_bw, dp_lat), 0.0)
     backward_share = pipeline * 2.0 / passes
     dp_exposed = np.maximum((1 - p["dp_comm_overlap_frac"]) * t_dp, t_dp - backward_share)
     step = pipeline + dp_exposed
@@ -212,18 +212,16 @@ def evaluate(req: TrainingRequest, acc: Accelerator, p: RooflineParameters, gpus
 
 
 def _best(req: TrainingRequest, acc: Accelerator, p: RooflineParameters, gpus: int,
-          pinned: dict | None) -> tuple[dict, int, int, dict] | None:
+          pinned: dict | None) -> tuple[dict, dict, int | None] | None:
+    """(grid, results, index of the fastest fitting layout or None); None if no layout."""
     grid = layout_grid(req.model, gpus, req.seq_len, req.batch_seqs, pinned)
-    n = len(grid["tp"])
-    if n == 0:
+    if len(grid["tp"]) == 0:
         return None
     res = evaluate(req, acc, p, gpus, grid)
     fits = res["memory_bytes"] <= acc.hbm_bytes
     if not fits.any():
-        return {"grid": grid, "res": res, "i": None}, n, 0, {}
-    step = np.where(fits, res["step_s"], np.inf)
-    i = int(np.argmin(step))
-    return {"grid": grid, "res": res, "i": i}, n, int(fits.sum()), {}
+        return grid, res, None
+    return grid, res, int(np.argmin(np.where(fits, res["step_s"], np.inf)))
 
 
 def estimate_training(req: TrainingRequest, acc: Accelerator, p: RooflineParameters, gpus: int,
@@ -244,15 +242,15 @@ def estimate_training(req: TrainingRequest, acc: Accelerator, p: RooflineParamet
             f"{req.batch_seqs} sequences{', pinned ' + str(pinned) if pinned else ''})",
             field="gpus", allowed="a multiple of the tensor x pipeline x context degrees, at most "
                                   "dp x micro-batch <= global batch")
-    state, n_eval, n_fit, _ = found
-    grid, res, i = state["grid"], state["res"], state["i"]
+    grid, res, i = found
     if i is None:
         least = float(res["memory_bytes"].min()) / 1e9
         raise UsageError.single(
             f"{req.model.id} fits on no layout of {gpus} x {acc.id}: the smallest footprint is "
             f"{least:,.0f} GB per GPU, the GPU has {acc.hbm_bytes / 1e9:,.0f} GB",
             field="gpus", allowed="more GPUs, or an accelerator with more memory")
-    return _result(req, acc, p, gpus, grid, res, i, n_eval, n_fit)
+    n_fit = int((res["memory_bytes"] <= acc.hbm_bytes).sum())
+    return _result(req, acc, p, gpus, grid, res, i, len(grid["tp"]), n_fit)
 
 
 def _result(req, acc, p, gpus, grid, res, i, n_eval, n_fit) -> TrainingEstimate:
