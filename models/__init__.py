@@ -1,6 +1,11 @@
 """Pyomo formulations of gigaplan's optimisation model, one module per subsystem.
 
-This package depends only on pyomo and pandas and on its own input contract; it
-never imports :mod:`planner`. The formulation itself is tracked in the optimiser
-issue; the package exists now so the layout of DESIGN.md holds.
+``build(inputs)`` composes ``sites``, ``fleet``, ``cooling``, ``energy`` and ``cost``
+from a :class:`~models.inputs.ModelInputs`. This package depends only on pyomo and
+pandas and never imports :mod:`planner`; ``docs/model.md`` states the maths.
 """
+
+from models.build import build
+from models.inputs import InputError, ModelInputs, Policy
+
+__all__ = ["InputError", "ModelInputs", "Policy", "build"]

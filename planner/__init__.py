@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.errors import DataError, GigaplanError, ScenarioError, UsageError
+from planner.optimise import Plan, load_plan, solve
 from planner.scenario import Scenario, load_scenario, scenario_hash
 
 try:
@@ -19,6 +20,6 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+source"
 
 __all__ = [
-    "Catalogue", "DataError", "GigaplanError", "Scenario", "ScenarioError", "UsageError",
+    "Catalogue", "DataError", "Plan", "load_plan", "solve", "GigaplanError", "Scenario", "ScenarioError", "UsageError",
     "__version__", "load_catalogue", "load_scenario", "scenario_hash",
 ]

@@ -6,6 +6,7 @@ import typer
 
 from planner import __version__
 from planner.cli import data, estimate, scenario
+from planner.cli import solve as solve_cli
 
 app = typer.Typer(
     name="gigaplan",
@@ -17,6 +18,7 @@ app = typer.Typer(
 app.add_typer(data.app, name="data")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(estimate.app, name="estimate")
+app.command("solve")(solve_cli.command)
 
 
 def _version(value: bool) -> None:

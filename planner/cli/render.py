@@ -69,7 +69,9 @@ def format_value(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     magnitude = abs(value)
-    if magnitude >= 1e7 or (0 < magnitude < 1e-3):
+    if magnitude == 0:
+        return "0"
+    if magnitude >= 1e13 or magnitude < 1e-3:
         return f"{value:.3g}"
     if magnitude >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"

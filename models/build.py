@@ -1,0 +1,31 @@
+"""``build()``: compose the subsystem modules into one Pyomo model."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from models._shared import init_shared
+from models.cooling import add_cooling
+from models.cost import add_objective
+from models.energy import add_energy
+from models.fleet import add_fleet
+from models.inputs import ModelInputs, validate
+from models.sites import add_site_capacity_costs, add_sites
+
+
+def build(inp: ModelInputs) -> pyo.ConcreteModel:
+    """The optimisation model for ``inp`` (validated first).
+
+    Each subsystem adds its own sets, variables and constraints and registers its
+    annual cost terms; the objective sums them.
+    """
+    validate(inp)
+    m = pyo.ConcreteModel(name="gigaplan")
+    init_shared(m, elastic=inp.elastic)
+    add_sites(m, inp)
+    add_fleet(m, inp)
+    add_site_capacity_costs(m, inp)
+    add_cooling(m, inp)
+    add_energy(m, inp)
+    add_objective(m, inp)
+    return m

@@ -1,0 +1,35 @@
+"""The objective: least annual total cost of ownership, or most compute for a budget."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from models._shared import slack
+from models.inputs import ModelInputs
+
+COMPUTE_TIEBREAK = 1e-9
+"""Cost weight in the max-compute objective so that, among equal compute, cheaper wins."""
+
+
+def add_objective(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
+    """``tco_eur_per_year``, ``capex_eur``, the budget and the objective."""
+    m.tco_eur_per_year = pyo.Expression(expr=sum(
+        expr for name, expr in m.cost_terms.items() if not name.startswith("slack_")),
+        doc="annualised capex + opex - heat revenue [EUR/yr]")
+    m.penalty = pyo.Expression(expr=sum(
+        expr for name, expr in m.cost_terms.items() if name.startswith("slack_")))
+    m.capex_eur = pyo.Expression(expr=sum(m.capex_terms.values()), doc="overnight capex [EUR]")
+    m.compute_pflops = pyo.Expression(expr=sum(
+        float(inp.accelerators.at[g, "pflops_per_node"]) * m.nodes[s, g]
+        for s in m.SITES for g in m.ACCELERATORS), doc="dense BF16 peak of the fleet [PFLOP/s]")
+    if inp.policy.budget_eur is not None:
+        over = slack(m, "budget_excess", None, "EUR", "capex above the budget")
+        if over is not None:
+            m.penalty.expr = m.penalty.expr + m.cost_terms["slack_budget_excess"]
+        m.budget_max = pyo.Constraint(expr=m.capex_eur <= inp.policy.budget_eur
+                                      + (over if over is not None else 0), doc="capex budget")
+    if inp.maximise_compute:
+        m.objective = pyo.Objective(expr=m.compute_pflops - COMPUTE_TIEBREAK * m.tco_eur_per_year
+                                    - m.penalty, sense=pyo.maximize)
+    else:
+        m.objective = pyo.Objective(expr=m.tco_eur_per_year + m.penalty, sense=pyo.minimize)

@@ -1,0 +1,56 @@
+"""Explain an infeasible scenario in the user's terms, from an elastic re-solve."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from models import ModelInputs
+
+TOLERANCE = 1e-6
+
+
+def explain(m: pyo.ConcreteModel, inp: ModelInputs) -> list[str]:
+    """One sentence per requirement the elastic model had to relax, largest first."""
+    reasons: list[tuple[float, str]] = []
+    for name, (var, unit, _) in m.slacks.items():
+        items = [(k, pyo.value(var[k])) for k in var] if var.is_indexed() else [(None, pyo.value(var))]
+        for key, value in items:
+            if value is None or value <= TOLERANCE:
+                continue
+            reasons.append((value, _sentence(name, key, value, unit, inp, m)))
+    if not reasons:
+        return ["the scenario is infeasible, but no single requirement explains it"]
+    return [text for _, text in sorted(reasons, key=lambda r: -r[0])]
+
+
+def _sentence(name: str, key, value: float, unit: str, inp: ModelInputs, m) -> str:
+    if name == "training_unplaced":
+        options = inp.training_nodes[inp.training_nodes.index.get_level_values(0) == key]
+        smallest = options.min() if len(options) else float("nan")
+        biggest_site = inp.sites["grid_mw_max"].max()
+        return (f"training run '{key}' fits on no allowed site: it needs at least "
+                f"{smallest:,.0f} nodes on one site, and the largest allowed site connects "
+                f"{biggest_site:,.0f} MW")
+    if name == "inference_short":
+        return (f"inference demand '{key}' is short by {value:,.0f} output tokens/s of "
+                f"{inp.inference_demand[key]:,.0f}")
+    if name == "hpc_short":
+        return f"HPC demand '{key}' is short by {value:,.2f} PFLOP/s of {inp.hpc_demand[key]:,.2f}"
+    if name == "grid_excess":
+        return (f"site '{key}' would need {value:,.1f} MW more grid connection than its maximum "
+                f"of {inp.sites.at[key, 'grid_mw_max']:,.0f} MW")
+    if name == "member_states":
+        return (f"at least {inp.policy.min_member_states} member states are required; "
+                f"{value:,.0f} more would be needed among the allowed sites")
+    if name == "renewable_short":
+        return (f"the renewable share of {inp.policy.renewable_share_frac:.0%} is missed by "
+                f"{value:,.0f} MWh/yr with the allowed PPAs, on-site supply and connections")
+    if name == "carbon_excess":
+        return (f"the carbon cap of {inp.policy.carbon_cap_t_per_year:,.0f} t/yr is exceeded by "
+                f"{value:,.0f} t/yr")
+    if name == "budget_excess":
+        return f"the capex budget of {inp.policy.budget_eur:,.0f} EUR is exceeded by {value:,.0f} EUR"
+    if name == "water_excess":
+        return (f"the water limit of {inp.policy.max_water_m3_per_year:,.0f} m3/yr is exceeded by "
+                f"{value:,.0f} m3/yr")
+    return f"{name} relaxed by {value:,.3g} {unit}"

@@ -1,0 +1,99 @@
+"""The Plan: what the optimiser decided, as tidy DataFrames with units in column names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.errors import UsageError
+
+TABLES = ("sites", "fleet", "energy", "workloads", "costs", "workload_options")
+
+
+@dataclass
+class Plan:
+    """A solved scenario.
+
+    Attributes
+    ----------
+    status : ``optimal``, ``time_limit`` (best incumbent with its proven gap),
+        ``infeasible`` (then ``explanation`` says why in the user's terms) or ``error``.
+    gap : proven relative MIP gap [-] (None without an incumbent).
+    kpis : headline figures, units in the keys.
+    sites, fleet, energy, workloads, costs, workload_options : DataFrames (empty when
+        there is no plan).
+    meta : scenario name and hash, data version, solver settings, timings [s].
+    """
+
+    status: str
+    gap: float | None
+    kpis: dict[str, float]
+    sites: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fleet: pd.DataFrame = field(default_factory=pd.DataFrame)
+    energy: pd.DataFrame = field(default_factory=pd.DataFrame)
+    workloads: pd.DataFrame = field(default_factory=pd.DataFrame)
+    costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    workload_options: pd.DataFrame = field(default_factory=pd.DataFrame)
+    explanation: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_solution(self) -> bool:
+        """True when the plan carries numbers (optimal or a time-limited incumbent)."""
+        return self.status in ("optimal", "time_limit")
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON summary of the CLI (status, gap, kpis, sites, explanation, timings)."""
+        sites = []
+        if self.has_solution and len(self.sites):
+            for site, row in self.sites[self.sites["open"]].iterrows():
+                gpus = {c.removeprefix("gpus_"): int(row[c]) for c in self.sites.columns
+                        if c.startswith("gpus_") and row[c] > 0}
+                sites.append({"site": site, "country": row["country"], "cooling": row["cooling"],
+                              "gpus": gpus, "it_mw": row["it_mw"],
+                              "facility_mw": row["facility_mw_mean"]})
+        out = {"status": self.status, "gap": self.gap, "kpis": self.kpis, "sites": sites,
+               "timings": self.meta.get("timings", {}), "scenario": self.meta.get("scenario"),
+               "scenario_hash": self.meta.get("scenario_hash"),
+               "data_version": self.meta.get("data_version")}
+        if self.explanation:
+            out["explanation"] = self.explanation
+        return out
+
+    def save(self, folder: Path | str) -> Path:
+        """Write ``plan.json`` and one CSV per table into ``folder`` (atomically per file)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            _atomic_write(folder / f"{name}.csv", getattr(self, name).to_csv(index=True))
+        payload = {"status": self.status, "gap": self.gap, "kpis": self.kpis,
+                   "explanation": self.explanation, "meta": self.meta}
+        _atomic_write(folder / "plan.json", json.dumps(payload, indent=2, default=str))
+        return folder
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def load_plan(folder: Path | str) -> Plan:
+    """Read a plan written by :meth:`Plan.save`."""
+    folder = Path(folder)
+    meta_file = folder / "plan.json"
+    if not meta_file.is_file():
+        raise UsageError.single("not a plan folder (no plan.json)", file=str(folder))
+    payload = json.loads(meta_file.read_text(encoding="utf-8"))
+    tables = {}
+    for name in TABLES:
+        path = folder / f"{name}.csv"
+        tables[name] = pd.read_csv(path, index_col=0) if path.is_file() and path.stat().st_size \
+            > 1 else pd.DataFrame()
+    return Plan(status=payload["status"], gap=payload["gap"], kpis=payload["kpis"],
+                explanation=payload.get("explanation", []), meta=payload.get("meta", {}),
+                **tables)

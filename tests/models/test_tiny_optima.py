@@ -1,0 +1,78 @@
+"""Tiny instances whose optimum is worked out by hand in each test."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+
+from models import InputError, Policy, build
+from tests.models.tiny import site, tiny
+
+
+def solve(inp):
+    m = build(inp)
+    solver = pyo.SolverFactory("appsi_highs")
+    solver.config.mip_gap = 1e-9
+    result = solver.solve(m)
+    assert str(result.solver.termination_condition) == "optimal"
+    return m
+
+
+def test_one_site_picks_liquid_cooling_by_hand():
+    # 100 nodes x 10 kW = 1 MW IT. Nodes 100 x 100k = 10.0 M; building 1.0 M; site 0.5 M.
+    # Air: 1.5 MW x 8760 h x 100 EUR/MWh = 1.314 M. Liquid: 1.1 x 8760 x 100 = 0.9636 M
+    # + 50 k = 1.0136 M -> liquid. TCO = 10 + 1 + 0.5 + 1.0136 = 12.5136 M EUR/yr.
+    m = solve(tiny())
+    assert pyo.value(m.nodes["a", "gpu"]) == pytest.approx(100)
+    assert pyo.value(m.cooling_at["a", "liquid"]) == pytest.approx(1)
+    assert pyo.value(m.tco_eur_per_year) == pytest.approx(12.5136e6, rel=1e-9)
+    assert pyo.value(m.emissions_t) == pytest.approx(1.1 * 8760 * 0.4)
+
+
+def test_cheaper_power_beats_cheaper_building_by_hand():
+    # b: energy 1.1 x 8760 x 50 = 0.4818 M (saves 0.4818 M), building +0.2 M -> b wins
+    sites = {"a": site(price=100.0, building=1.0e6), "b": site(price=50.0, building=1.2e6)}
+    m = solve(tiny(sites))
+    assert pyo.value(m.open_site["b"]) == pytest.approx(1)
+    assert pyo.value(m.open_site["a"]) == pytest.approx(0)
+    assert pyo.value(m.tco_eur_per_year) == pytest.approx(10e6 + 1.2e6 + 0.5e6 + 0.4818e6 + 5e4)
+
+
+def test_grid_limit_forces_upgrade_by_hand():
+    # 1.1 MW facility on a 1.0 MW connection: upgrade 0.1 MW at 100 kEUR/MW/yr = 10 kEUR
+    m = solve(tiny({"a": site(grid_now=1.0, grid_max=5.0)}))
+    assert pyo.value(m.grid_upgrade_mw["a"]) == pytest.approx(0.1)
+    assert pyo.value(m.cost_terms["grid_upgrade"]) == pytest.approx(1e4)
+
+
+def test_rack_density_excludes_air_for_dense_racks():
+    inp = tiny()
+    dense = inp.accelerators.assign(rack_kw=120.0)
+    cheap_liquid = inp.cooling.assign(eur_per_mw_it_year=[0.0, 1e7])  # liquid very dear
+    m = solve(tiny().__class__(**{**inp.__dict__, "accelerators": dense, "cooling": cheap_liquid}))
+    assert pyo.value(m.cooling_at["a", "liquid"]) == pytest.approx(1)
+
+
+def test_min_member_states_opens_a_second_country():
+    sites = {"a": site(country="DE"), "b": site(country="FR", price=100.0)}
+    inp = tiny(sites, run_nodes=None, inference=100_000.0,
+               policy=Policy(min_member_states=2))
+    m = solve(inp)
+    assert pyo.value(m.open_site["a"]) + pyo.value(m.open_site["b"]) == pytest.approx(2)
+
+
+def test_renewable_share_buys_ppa_by_hand():
+    # 50 % annual renewable share, wind PPA with CF 0.5 at 60 EUR/MWh vs grid 100 EUR/MWh:
+    # the PPA is cheaper, so it covers as much as the 5 MW connection allows, never less than half.
+    inp = tiny({"a": site(wind_cf=0.5)}, options={"ppa_wind": True},
+               policy=Policy(renewable_share_frac=0.5))
+    m = solve(inp)
+    ppa_mwh = 8760 * 0.5 * pyo.value(m.ppa_wind_mw["a"])
+    assert ppa_mwh >= 0.5 * 1.1 * 8760 - 1e-6
+
+
+def test_input_contract_is_checked():
+    inp = tiny()
+    broken = inp.__class__(**{**inp.__dict__, "periods": inp.periods.assign(weight_h=[1.0, 1.0])})
+    with pytest.raises(InputError, match="8760"):
+        build(broken)
