@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-SLACK_PENALTY = 1e7
-"""Cost per unit of a relaxed requirement in the elastic re-solve [EUR/yr per unit]."""
+SLACK_PENALTY = {
+    "training_unplaced": 1e13, "hpc_short": 1e11, "inference_short": 1e7,
+    "member_states": 1e11, "grid_excess": 1e9, "renewable_short": 1e5, "carbon_excess": 1e5,
+    "water_excess": 1e3, "budget_excess": 10.0,
+}
+"""Cost per unit of each relaxed requirement in the elastic re-solve [EUR/yr per unit].
+
+Workloads rank above physical limits, which rank above policies, so the explanation
+blames the policy rather than dropping a training run to meet it."""
 
 
 def init_shared(m: pyo.ConcreteModel, elastic: bool) -> None:
@@ -29,18 +36,19 @@ def add_capex(m: pyo.ConcreteModel, name: str, expr) -> None:
 def slack(m: pyo.ConcreteModel, name: str, index, unit: str, description: str):
     """A non-negative slack on a requirement (elastic re-solve only), else ``None``.
 
-    In the elastic re-solve each slack unit costs :data:`SLACK_PENALTY`, so the solver
+    In the elastic re-solve each slack unit costs its :data:`SLACK_PENALTY`, so the solver
     relaxes only what it must; the explanation reads the non-zero slacks.
     """
     if not m.elastic:
         return None
+    penalty = SLACK_PENALTY[name]
     if index is None:
         var = pyo.Var(within=pyo.NonNegativeReals, doc=description)
         m.add_component(f"slack_{name}", var)
-        m.cost_terms[f"slack_{name}"] = SLACK_PENALTY * var
+        m.cost_terms[f"slack_{name}"] = penalty * var
     else:
         var = pyo.Var(index, within=pyo.NonNegativeReals, doc=description)
         m.add_component(f"slack_{name}", var)
-        m.cost_terms[f"slack_{name}"] = SLACK_PENALTY * pyo.quicksum(var[i] for i in index)
+        m.cost_terms[f"slack_{name}"] = penalty * pyo.quicksum(var[i] for i in index)
     m.slacks[name] = (var, unit, description)
     return var

@@ -39,6 +39,8 @@ def add_fleet(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
 
     def run_placed(m, r):
         options = [m.run_at[o] for o in m.RUN_OPTIONS if o[0] == r]
+        if not options and unplaced is None:
+            return pyo.Constraint.Infeasible  # no site can host it: explained by the re-solve
         return sum(options) + (unplaced[r] if unplaced is not None else 0) == 1
     m.run_placed = pyo.Constraint(m.RUNS, rule=run_placed, doc="each run on exactly one site")
 

@@ -116,7 +116,10 @@ def cost_table(m: pyo.ConcreteModel) -> pd.DataFrame:
             if not name.startswith("slack_")]
     capex = {name: pyo.value(expr) for name, expr in m.capex_terms.items()}
     frame = pd.DataFrame(rows).set_index("item")
+    frame = frame.reindex(frame.index.union(pd.Index(list(capex)), sort=False))
+    frame["eur_per_year"] = frame["eur_per_year"].fillna(0.0)
     frame["capex_eur"] = pd.Series(capex)
+    frame.index.name = "item"
     return frame
 
 

@@ -1,0 +1,59 @@
+"""Properties of the optimum on tiny instances (hypothesis draws the numbers)."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models import Policy, build
+from tests.models.tiny import site, tiny
+
+SETTINGS = settings(max_examples=12, deadline=None)
+
+
+def optimum(inp) -> pyo.ConcreteModel:
+    m = build(inp)
+    solver = pyo.SolverFactory("appsi_highs")
+    solver.config.mip_gap = 1e-9
+    result = solver.solve(m)
+    assert str(result.solver.termination_condition) == "optimal"
+    return m
+
+
+@SETTINGS
+@given(st.floats(1e3, 2e5), st.floats(0, 2e5))
+def test_more_demand_never_costs_less(demand, extra):
+    low = optimum(tiny(run_nodes=None, inference=demand))
+    high = optimum(tiny(run_nodes=None, inference=demand + extra))
+    assert pyo.value(high.tco_eur_per_year) >= pyo.value(low.tco_eur_per_year) - 1e-6
+
+
+@SETTINGS
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_tighter_carbon_cap_never_emits_more(a, b):
+    # uncapped emissions: 1.1 MW x 8760 h x 0.4 t/MWh = 3854 t; a wind PPA can displace it
+    loose_cap, tight_cap = 3854.4 * max(a, b), 3854.4 * min(a, b)
+    def run(cap):
+        return optimum(tiny({"a": site(wind_cf=0.5)}, options={"ppa_wind": True},
+                            policy=Policy(carbon_cap_t_per_year=cap)))
+    assert pyo.value(run(tight_cap).emissions_t) <= pyo.value(run(loose_cap).emissions_t) + 1e-6
+
+
+@SETTINGS
+@given(st.floats(20.0, 200.0), st.floats(20.0, 200.0), st.floats(5e5, 2e6))
+def test_removing_a_site_never_lowers_cost(price_a, price_b, building_b):
+    both = {"a": site(price=price_a), "b": site(price=price_b, building=building_b)}
+    with_both = optimum(tiny(both))
+    only_a = optimum(tiny({"a": both["a"]}))
+    assert pyo.value(only_a.tco_eur_per_year) >= pyo.value(with_both.tco_eur_per_year) - 1e-6
+
+
+def test_elastic_model_explains_an_impossible_run():
+    from planner.optimise.explain import explain
+
+    inp = tiny({"a": site(grid_now=0.5, grid_max=0.5)}, run_nodes=100.0, elastic=True)
+    m = optimum(inp)
+    (reason,) = explain(m, inp)
+    assert "training run 'run' fits on no allowed site" in reason
+    assert "100 nodes" in reason and "0 MW" in reason

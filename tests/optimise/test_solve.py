@@ -1,0 +1,108 @@
+"""planner.solve on bundled and edited scenarios: plan consistency, determinism, I/O, infeasibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.optimise import load_plan, solve
+from planner.optimise.finance import capital_recovery_factor
+from planner.scenario import load_scenario
+from tests.conftest import SCENARIOS, write
+
+
+@pytest.fixture(scope="module")
+def demo(catalogue):
+    return solve(load_scenario(SCENARIOS / "demo-small.yaml", catalogue), catalogue)
+
+
+def test_capital_recovery_factor_hand_values():
+    assert capital_recovery_factor(0.07, 5) == pytest.approx(0.24389, abs=1e-5)
+    assert capital_recovery_factor(0.07, 20) == pytest.approx(0.09439, abs=1e-5)
+    assert capital_recovery_factor(0.0, 4) == 0.25
+
+
+def test_demo_solves_to_optimality_and_serves_every_workload(demo):
+    assert demo.status == "optimal" and demo.gap <= 0.01
+    assert set(demo.workloads["workload"]) == {"llama3-8b-pretrain", "chat-8b"}
+    assert demo.kpis["renewable_share"] >= 0.5 - 1e-6  # the scenario's target
+    assert demo.kpis["gpus"] == demo.fleet["gpus"].sum()
+
+
+def test_energy_balance_recomputed_from_the_plan_tables(demo):
+    e = demo.energy
+    supply = (e["grid_import_mw"] + e["ppa_mw"] + e["onsite_mw"] + e["battery_discharge_mw"]
+              - e["battery_charge_mw"] + e["backup_mw"] - e["spill_mw"])
+    np.testing.assert_allclose(supply, e["facility_mw"], atol=1e-6)
+    assert e.groupby("site")["weight_h"].sum().unique() == pytest.approx([8760.0])
+
+
+def test_costs_reconcile_with_kpis(demo, catalogue):
+    assert demo.costs["eur_per_year"].sum() == pytest.approx(demo.kpis["tco_eur_per_year"])
+    assert demo.costs["capex_eur"].sum() == pytest.approx(demo.kpis["capex_eur"])
+    carbon_price = demo.meta["solver_settings"] and 67.0  # scenario: 67 EUR/t
+    assert demo.costs.at["carbon", "eur_per_year"] == pytest.approx(
+        carbon_price * demo.kpis["emissions_t_per_year"])
+    gpus = demo.kpis["gpus"]
+    assert demo.kpis["eur_per_gpu_hour"] == pytest.approx(demo.kpis["tco_eur_per_year"]
+                                                          / (gpus * 8760))
+
+
+def test_node_costs_follow_catalogue_prices(demo, catalogue):
+    fleet = demo.fleet.set_index("accelerator")
+    acc = fleet.index[0]
+    price = catalogue.accelerators.at[acc, "price_eur_per_node"] * (1 + catalogue.finance_value(
+        "network_storage_capex_frac"))
+    annual = price * (capital_recovery_factor(0.07, 5) + catalogue.finance_value(
+        "it_om_frac_per_year"))
+    assert demo.costs.at["compute_nodes", "eur_per_year"] == pytest.approx(
+        annual * fleet["nodes"].sum())
+
+
+def test_same_inputs_same_plan(demo, catalogue):
+    again = solve(load_scenario(SCENARIOS / "demo-small.yaml", catalogue), catalogue)
+    assert again.kpis == demo.kpis
+    pd.testing.assert_frame_equal(again.sites, demo.sites)
+    assert again.meta["scenario_hash"] == demo.meta["scenario_hash"]
+
+
+def test_save_and_load_roundtrip(demo, tmp_path):
+    demo.save(tmp_path / "plan")
+    back = load_plan(tmp_path / "plan")
+    assert back.status == demo.status and back.kpis == pytest.approx(demo.kpis)
+    assert back.fleet["gpus"].sum() == demo.fleet["gpus"].sum()
+    assert not list((tmp_path / "plan").glob("*.tmp"))
+
+
+def test_infeasible_grid_is_explained_in_user_terms(tmp_path, catalogue):
+    path = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'demo-tiny.yaml'}\nname: small-grid\n"
+                 "sites:\n  overrides:\n    kajaani: {grid_mw_now: 0.2, grid_mw_max: 0.2}\n")
+    plan = solve(load_scenario(path, catalogue), catalogue)
+    assert plan.status == "infeasible" and not plan.has_solution
+    assert any("training run 'llama3-8b-pretrain' fits on no allowed site" in r
+               for r in plan.explanation)
+
+
+def test_infeasible_renewable_target_is_explained(tmp_path, catalogue):
+    path = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'demo-tiny.yaml'}\nname: green\n"
+                 "energy: {ppa: [], onsite: [], battery: false}\n"
+                 "policy: {renewable_share_frac: 0.9}\n")
+    plan = solve(load_scenario(path, catalogue), catalogue)
+    assert plan.status == "infeasible"
+    assert "renewable share of 90% is missed" in plan.explanation[0]
+
+
+def test_time_limit_returns_incumbent_or_says_so(catalogue):
+    scenario = load_scenario(SCENARIOS / "demo-small.yaml", catalogue)
+    plan = solve(scenario, catalogue, time_limit_s=30, gap=0.0)
+    assert plan.status in ("optimal", "time_limit")
+    assert plan.gap is not None
+
+
+def test_full_year_resolution_runs(tmp_path, catalogue):
+    path = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'demo-tiny.yaml'}\nname: year\n"
+                 "time: {resolution: full_year}\n")
+    plan = solve(load_scenario(path, catalogue), catalogue)
+    assert plan.status == "optimal"
+    assert plan.meta["periods"] == 8760
