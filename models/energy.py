@@ -1,8 +1,12 @@
-"""Energy supply: grid (with connection upgrade), PPAs, on-site PV and wind, batteries,
-backup; the power balance every period; renewable share; carbon price and cap.
+"""Energy supply, power balance, renewable share and carbon.
 
-Renewable share counts what is not grid or backup: ``grid + backup <= (1 - share) x
-facility`` over the year (annual matching) or in every period (hourly matching, 24/7).
+Grid (with connection upgrade), PPAs, on-site PV and wind, batteries and backup; the
+power balance every period; renewable share; carbon price and cap.
+
+Renewable share, annual matching (as in market-based carbon accounting): PPA and
+on-site generation over the year, surplus hours included, cover ``share`` of the
+facility's consumption. Hourly matching (24/7): in every period grid and backup supply
+at most ``1 - share`` of the load.
 PPA energy is delivered through the grid connection. Battery state of charge is
 cyclic within each representative day (or over the whole year at full resolution).
 """
@@ -68,9 +72,10 @@ def add_energy(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         doc="supply = facility load, every site and period")
     grid_excess = slack(m, "grid_excess", m.SITES, "MW", "connection beyond the site maximum")
     m.grid_connection_max = pyo.Constraint(m.SITES, m.PERIODS, rule=lambda m, s, t: (
-        m.grid_import_mw[s, t] + m.ppa_mw[s, t] <= float(sites.at[s, "grid_mw_now"])
+        m.grid_import_mw[s, t] + m.ppa_mw[s, t] - m.spill_mw[s, t]
+        <= float(sites.at[s, "grid_mw_now"])
         + m.grid_upgrade_mw[s] + (grid_excess[s] if grid_excess is not None else 0)),
-        doc="grid import and PPA delivery within the connection")
+        doc="grid import and delivered PPA energy within the connection (surplus curtailed)")
 
     eta = e["battery_efficiency_frac"] ** 0.5
     prev = previous_period(inp)
@@ -106,9 +111,10 @@ def _add_renewable_share(m, inp: ModelInputs, weight: dict) -> None:
                                                   doc="24/7: renewable share in every period")
     else:
         m.renewable_share_annual = pyo.Constraint(expr=sum(
-            weight[t] * fossil[s, t] for s in m.SITES for t in m.PERIODS) <= (1 - share) * sum(
-            weight[t] * m.facility_mw[s, t] for s in m.SITES for t in m.PERIODS)
-            + (short if short is not None else 0), doc="annual renewable share")
+            weight[t] * (m.ppa_mw[s, t] + m.onsite_mw[s, t]) for s in m.SITES for t in m.PERIODS)
+            + (short if short is not None else 0) >= share * sum(
+            weight[t] * m.facility_mw[s, t] for s in m.SITES for t in m.PERIODS),
+            doc="annual renewable share (generation matched to consumption over the year)")
 
 
 def _add_carbon(m, inp: ModelInputs, weight: dict) -> None:

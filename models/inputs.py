@@ -120,7 +120,8 @@ def validate(inputs: ModelInputs) -> None:
             raise InputError(f"{name} lacks column(s) {missing}")
         numeric = frame[[c for c in columns if c != "country"]]
         if numeric.isna().any().any():
-            raise InputError(f"{name} has missing values in {numeric.columns[numeric.isna().any()].tolist()}")
+            bad = numeric.columns[numeric.isna().any()].tolist()
+            raise InputError(f"{name} has missing values in {bad}")
     missing_energy = [k for k in ENERGY_KEYS if k not in inputs.energy]
     if missing_energy:
         raise InputError(f"energy lacks {missing_energy}")

@@ -5,6 +5,7 @@ Notebook use::
     import planner
     cat = planner.load_catalogue()
     scenario = planner.load_scenario("scenarios/eu-gigafactory.yaml", cat)
+    plan = planner.solve(scenario, cat)      # Plan: status, gap, kpis, DataFrames
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -20,6 +21,6 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+source"
 
 __all__ = [
-    "Catalogue", "DataError", "Plan", "load_plan", "solve", "GigaplanError", "Scenario", "ScenarioError", "UsageError",
-    "__version__", "load_catalogue", "load_scenario", "scenario_hash",
+    "Catalogue", "DataError", "GigaplanError", "Plan", "Scenario", "ScenarioError", "UsageError",
+    "__version__", "load_catalogue", "load_plan", "load_scenario", "scenario_hash", "solve",
 ]

@@ -19,7 +19,8 @@ KPI_LABELS = {
     "eur_per_gpu_hour": "cost per GPU-hour [EUR]", "eur_per_pflop_day": "cost per PFLOP-day [EUR]",
     "eur_per_million_training_tokens": "cost per 1e6 training tokens [EUR]",
     "it_mw": "IT load [MW]", "facility_mw": "facility load, mean [MW]", "pue": "PUE [-]",
-    "renewable_share": "renewable share (PPA + on-site) [-]",
+    "renewable_share": "renewable share, annual [-]",
+    "renewable_share_hourly": "renewable share, hourly-matched [-]",
     "emissions_t_per_year": "emissions [tCO2/yr]", "water_m3_per_year": "water [m3/yr]",
     "sites_open": "sites", "member_states": "member states",
 }
@@ -60,8 +61,10 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
             data: Annotated[Path | None, typer.Option("--data", help="catalogue folder")] = None,
             json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
             ) -> None:
-    """Optimise a scenario: sites, fleet, cooling, energy, cost. Exit 0 plan, 2 bad input,
-    3 infeasible."""
+    """Optimise a scenario: sites, fleet, cooling, energy, cost.
+
+    Exit 0 with a plan, 2 on bad input, 3 when infeasible (with the reasons).
+    """
     plan = _solve(file, out_dir, time_limit, gap, threads, data)
     if json:
         print_json(plan.summary())

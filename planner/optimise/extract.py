@@ -130,6 +130,7 @@ def kpis(m: pyo.ConcreteModel, inp: ModelInputs, sites: pd.DataFrame, scenario: 
     gpus = int(sum(sites[c].sum() for c in sites.columns if c.startswith("gpus_")))
     facility_mwh = float(sites["facility_mwh"].sum())
     fossil_mwh = float(sites["grid_import_mwh"].sum() + sites["backup_mwh"].sum())
+    renewable_mwh = float(sites["ppa_mwh"].sum() + sites["onsite_mwh"].sum())
     it_mw = float(sites["it_mw"].sum())
     pflops = pyo.value(m.compute_pflops)
     tokens_per_year = sum(r.tokens_t * 1e12 * 365.0 / r.deadline_days
@@ -145,7 +146,10 @@ def kpis(m: pyo.ConcreteModel, inp: ModelInputs, sites: pd.DataFrame, scenario: 
         "it_mw": it_mw,
         "facility_mw": facility_mwh / 8760.0,
         "pue": facility_mwh / (it_mw * 8760.0) if it_mw else float("nan"),
-        "renewable_share": 1.0 - fossil_mwh / facility_mwh if facility_mwh else float("nan"),
+        "renewable_share": min(1.0, renewable_mwh / facility_mwh) if facility_mwh
+        else float("nan"),
+        "renewable_share_hourly": 1.0 - fossil_mwh / facility_mwh if facility_mwh
+        else float("nan"),
         "emissions_t_per_year": pyo.value(m.emissions_t),
         "water_m3_per_year": pyo.value(m.water_m3),
         "sites_open": int(sites["open"].sum()),

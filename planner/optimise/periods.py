@@ -37,8 +37,10 @@ def full_year(hourly: pd.DataFrame) -> Periods:
 
 
 def representative_days(hourly: pd.DataFrame, n_days: int) -> Periods:
-    """``n_days`` typical days chosen by tsam (hierarchical clustering, medoids) over all
-    sites' profiles at once, so every site sees the same calendar days' weather.
+    """``n_days`` typical days chosen by tsam over all sites' profiles at once.
+
+    Hierarchical clustering with medoids, so every site sees the same calendar days'
+    weather.
 
     Weights are the days each cluster represents times 24 h (summing to 8760 h);
     tsam rescales the representatives so each column's weighted mean matches the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import highspy
 import pyomo.environ as pyo
 
 from models import build
@@ -30,7 +31,12 @@ def highs(time_limit_s: float, gap: float, threads: int, seed: int):
 
 
 def run_highs(model: pyo.ConcreteModel, solver) -> tuple[str, float | None]:
-    """Solve; return (status, proven gap) and load the incumbent when there is one."""
+    """Solve; return (status, proven gap) and load the incumbent when there is one.
+
+    HiGHS keeps one thread scheduler per process and refuses a different ``threads``
+    setting once it runs, so the scheduler is reset before every solve.
+    """
+    highspy.Highs.resetGlobalScheduler(True)
     result = solver.solve(model, load_solutions=False)
     condition = str(result.solver.termination_condition)
     lower, upper = result.problem.lower_bound, result.problem.upper_bound
