@@ -26,6 +26,7 @@ class Policy:
     budget_eur: float | None = None
     max_water_m3_per_year: float | None = None
     max_sites: int | None = None
+    min_site_it_mw: float | None = None
 
 
 @dataclass(frozen=True)

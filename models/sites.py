@@ -43,6 +43,10 @@ def add_site_capacity_costs(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     add_capex(m, "building", sum(sites.at[s, "building_capex_eur_per_mw"] * m.it_mw[s]
                                  for s in m.SITES))
     policy = inp.policy
+    if policy.min_site_it_mw:
+        m.site_it_min = pyo.Constraint(m.SITES, rule=lambda m, s: (
+            m.it_mw[s] >= policy.min_site_it_mw * m.open_site[s]),
+            doc="an open site hosts at least the minimum IT load")
     if policy.max_country_share_frac is not None:
         total = sum(m.it_mw[s] for s in m.SITES)
 

@@ -266,7 +266,7 @@ def prepare(scenario: Scenario, catalogue: Catalogue, elastic: bool = False) -> 
         hourly_matching=pol.renewable_matching.value == "hourly",
         min_member_states=pol.min_member_states, max_country_share_frac=pol.max_country_share_frac,
         budget_eur=pol.budget_eur, max_water_m3_per_year=pol.max_water_m3_per_year,
-        max_sites=scenario.sites.max_sites)
+        max_sites=scenario.sites.max_sites, min_site_it_mw=pol.min_site_it_mw)
     inputs = ModelInputs(
         sites=sites, accelerators=accels, cooling=cooling, periods=periods.table[["weight_h", "day"]],
         profiles=profiles, pue=_pue_series(periods, scenario, catalogue).reindex(

@@ -154,6 +154,8 @@ class Policy(Strict):
     max_country_share_frac: Fraction | None = None
     budget_eur: PositiveFloat | None = Field(None, description="upper bound on capex [EUR]")
     max_water_m3_per_year: NonNegFloat | None = None
+    min_site_it_mw: NonNegFloat | None = Field(
+        None, description="an open site hosts at least this IT load [MW] (no token sites)")
 
 
 class Resolution(StrEnum):

@@ -1,0 +1,70 @@
+"""Benchmark: optimiser build and solve time by size, and representative days vs full year.
+
+Not a test. Run `python benchmarks/optimiser_scaling.py [--quick]`; prints two tables:
+
+1. the flagship scenario restricted to the first N candidate sites (5, 10, 20, all)
+   at 4, 12 and 48 representative days (and the full year for 5 sites): prepare,
+   build, HiGHS, read-back and total time [s], and the share outside HiGHS;
+2. the demo scenario (3 sites) at 2, 4, 8, 12, 24 representative days against the full
+   year: TCO and its deviation from the full-year TCO [%].
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from planner.catalogue import load_catalogue
+from planner.optimise import solve
+from planner.scenario import load_scenario
+from planner.scenario.crosscheck import candidate_sites
+from planner.scenario.schema import Resolution
+
+
+def variant(base, sites: list[str] | None, days: int | None):
+    time_cfg = base.time.model_copy(update={"representative_days": days or 1,
+                                            "resolution": Resolution.full_year if days is None
+                                            else Resolution.representative_days})
+    update = {"time": time_cfg}
+    if sites is not None:
+        update["sites"] = base.sites.model_copy(update={"include": sites})
+        update["policy"] = base.policy.model_copy(update={
+            "min_member_states": min(base.policy.min_member_states or 1, 2)})
+    return base.model_copy(update=update)
+
+
+def scaling(cat, quick: bool) -> None:
+    base = load_scenario("scenarios/eu-gigafactory.yaml", cat)
+    all_sites = candidate_sites(base, cat)
+    sizes = [5, 10] if quick else [5, 10, 20, len(all_sites)]
+    days_grid = [4, 12] if quick else [4, 12, 48]
+    print(f"{'sites':>5} {'days':>5} {'status':>10} {'gap':>7} {'prepare':>8} {'build':>7} "
+          f"{'HiGHS':>8} {'read':>6} {'total':>8} {'outside HiGHS':>14}")
+    cases = [(n, d) for n in sizes for d in days_grid] + ([(5, None)] if not quick else [])
+    for n, days in cases:
+        sc = variant(base, all_sites[:n], days)
+        start = time.perf_counter()
+        plan = solve(sc, cat, time_limit_s=600)
+        total = time.perf_counter() - start
+        t = plan.meta["timings"]
+        outside = total - t.get("solve_s", 0.0)
+        gap = "-" if plan.gap is None else f"{plan.gap:.2%}"
+        print(f"{n:5d} {days or 365:5d} {plan.status:>10} {gap:>7} {t['prepare_s']:8.2f} "
+              f"{t['build_s']:7.2f} {t['solve_s']:8.2f} {t.get('extract_s', 0):6.2f} "
+              f"{total:8.2f} {outside / total:13.0%}", flush=True)
+
+
+def representative_vs_full(cat) -> None:
+    base = load_scenario("scenarios/demo-small.yaml", cat)
+    full = solve(variant(base, None, None), cat).kpis["tco_eur_per_year"]
+    print(f"\n{'days':>5} {'TCO [EUR/yr]':>16} {'vs full year':>13}")
+    for days in (2, 4, 8, 12, 24):
+        tco = solve(variant(base, None, days), cat).kpis["tco_eur_per_year"]
+        print(f"{days:5d} {tco:16,.0f} {100 * (tco / full - 1):12.3f}%", flush=True)
+    print(f"{'365':>5} {full:16,.0f} {0:12.3f}%")
+
+
+if __name__ == "__main__":
+    catalogue = load_catalogue()
+    scaling(catalogue, quick="--quick" in sys.argv)
+    representative_vs_full(catalogue)

@@ -1,0 +1,47 @@
+"""End-to-end: `gigaplan solve` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.test_cli import run
+from tests.conftest import SCENARIOS, write
+
+
+def test_solve_json_has_the_documented_keys(tmp_path):
+    result = run("solve", "scenarios/demo-small.yaml", "--json", "--out", str(tmp_path / "p"))
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["status"] == "optimal" and out["gap"] <= 0.01
+    for key in ("tco_eur_per_year", "eur_per_gpu_hour", "gpus", "it_mw", "facility_mw", "pue",
+                "renewable_share", "emissions_t_per_year", "capex_eur"):
+        assert key in out["kpis"]
+    (site,) = out["sites"]
+    assert {"site", "country", "cooling", "gpus", "it_mw", "facility_mw"} <= set(site)
+    assert sum(site["gpus"].values()) == out["kpis"]["gpus"]
+    assert set(out["timings"]) >= {"prepare_s", "build_s", "solve_s"}
+    assert (tmp_path / "p" / "plan.json").is_file() and (tmp_path / "p" / "sites.csv").is_file()
+
+
+def test_solve_human_output():
+    result = run("solve", "scenarios/demo-tiny.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "TCO [EUR/yr]" in result.stdout and "open sites" in result.stdout
+
+
+def test_infeasible_exits_3_with_explanation(tmp_path):
+    path = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'demo-tiny.yaml'}\nname: tight\n"
+                 "sites:\n  overrides:\n    kajaani: {grid_mw_now: 0.2, grid_mw_max: 0.2}\n")
+    result = run("solve", str(path), "--json")
+    assert result.returncode == 3
+    out = json.loads(result.stdout)
+    assert out["status"] == "infeasible"
+    assert "fits on no allowed site" in out["explanation"][0]
+
+
+def test_bad_flags_and_files_exit_2(tmp_path):
+    result = run("solve", "scenarios/demo-tiny.yaml", "--gap", "2")
+    assert result.returncode == 2 and "--gap" in result.stderr
+    result = run("solve", str(tmp_path / "missing.yaml"))
+    assert result.returncode == 2 and "file not found" in result.stderr
+    assert "Traceback" not in result.stderr
