@@ -1,6 +1,7 @@
 """Pyomo formulations of gigaplan's optimisation model, one module per subsystem.
 
-``build(inputs)`` composes ``sites``, ``fleet``, ``cooling``, ``energy`` and ``cost``
+``build(inputs)`` composes ``sites``, ``fleet``, ``workloads``, ``cooling``, ``energy``
+and ``cost``
 from a :class:`~models.inputs.ModelInputs`. This package depends only on pyomo and
 pandas and never imports :mod:`planner`; ``docs/model.md`` states the maths.
 """

@@ -7,10 +7,11 @@ import pyomo.environ as pyo
 from models._shared import init_shared
 from models.cooling import add_cooling
 from models.cost import add_objective
-from models.energy import add_energy
+from models.energy import add_energy, add_land
 from models.fleet import add_fleet
 from models.inputs import ModelInputs, validate
-from models.sites import add_site_capacity_costs, add_sites
+from models.sites import add_site_capacity, add_sites
+from models.workloads import add_workloads
 
 
 def build(inp: ModelInputs) -> pyo.ConcreteModel:
@@ -24,8 +25,10 @@ def build(inp: ModelInputs) -> pyo.ConcreteModel:
     init_shared(m, elastic=inp.elastic)
     add_sites(m, inp)
     add_fleet(m, inp)
-    add_site_capacity_costs(m, inp)
+    add_workloads(m, inp)
+    add_site_capacity(m, inp)
     add_cooling(m, inp)
     add_energy(m, inp)
+    add_land(m, inp)
     add_objective(m, inp)
     return m

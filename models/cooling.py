@@ -46,9 +46,9 @@ def add_cooling(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     m.heat_recovered_max = pyo.Constraint(m.SITES, m.PERIODS, rule=lambda m, s, t: (
         m.heat_sold_mw[s, t] <= sum(cool.at[k, "heat_recovery_frac"] * m.it_mw_cooled[s, k]
                                     for k in m.COOLING)), doc="heat within recoverable IT heat")
-    add_cost(m, "heat_revenue", -sum(
+    add_cost(m, "heat_revenue", {s: -sum(
         float(weight[t]) * float(sites.at[s, "dh_price_eur_per_mwh"]) * m.heat_sold_mw[s, t]
-        for s in m.SITES for t in m.PERIODS))
+        for t in m.PERIODS) for s in m.SITES})
 
     m.water_m3 = pyo.Expression(expr=8760.0 * sum(
         cool.at[k, "wue_m3_per_mwh"] * m.it_mw_cooled[s, k] for s in m.SITES for k in m.COOLING),
@@ -58,7 +58,7 @@ def add_cooling(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         m.water_max = pyo.Constraint(expr=m.water_m3 <= inp.policy.max_water_m3_per_year
                                      + (excess if excess is not None else 0))
 
-    add_cost(m, "cooling", sum(cool.at[k, "eur_per_mw_it_year"] * m.it_mw_cooled[s, k]
-                               for s in m.SITES for k in m.COOLING))
-    add_capex(m, "cooling", sum(cool.at[k, "capex_eur_per_mw_it"] * m.it_mw_cooled[s, k]
-                                for s in m.SITES for k in m.COOLING))
+    add_cost(m, "cooling", {s: sum(cool.at[k, "eur_per_mw_it_year"] * m.it_mw_cooled[s, k]
+                                   for k in m.COOLING) for s in m.SITES})
+    add_capex(m, "cooling", {s: sum(cool.at[k, "capex_eur_per_mw_it"] * m.it_mw_cooled[s, k]
+                                    for k in m.COOLING) for s in m.SITES})

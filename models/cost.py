@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from models._shared import slack
+from models._shared import slack, total
 from models.inputs import ModelInputs
 
 COMPUTE_TIEBREAK = 1e-9
@@ -14,20 +14,19 @@ COMPUTE_TIEBREAK = 1e-9
 def add_objective(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     """``tco_eur_per_year``, ``capex_eur``, the budget and the objective."""
     m.tco_eur_per_year = pyo.Expression(expr=sum(
-        expr for name, expr in m.cost_terms.items() if not name.startswith("slack_")),
+        total(by_site) for name, by_site in m.cost_terms.items() if not name.startswith("slack_")),
         doc="annualised capex + opex - heat revenue [EUR/yr]")
-    m.penalty = pyo.Expression(expr=sum(
-        expr for name, expr in m.cost_terms.items() if name.startswith("slack_")))
-    m.capex_eur = pyo.Expression(expr=sum(m.capex_terms.values()), doc="overnight capex [EUR]")
+    m.capex_eur = pyo.Expression(expr=sum(total(b) for b in m.capex_terms.values()),
+                                 doc="overnight capex [EUR]")
     m.compute_pflops = pyo.Expression(expr=sum(
         float(inp.accelerators.at[g, "pflops_per_node"]) * m.nodes[s, g]
         for s in m.SITES for g in m.ACCELERATORS), doc="dense BF16 peak of the fleet [PFLOP/s]")
     if inp.policy.budget_eur is not None:
         over = slack(m, "budget_excess", None, "EUR", "capex above the budget")
-        if over is not None:
-            m.penalty.expr = m.penalty.expr + m.cost_terms["slack_budget_excess"]
         m.budget_max = pyo.Constraint(expr=m.capex_eur <= inp.policy.budget_eur
                                       + (over if over is not None else 0), doc="capex budget")
+    m.penalty = pyo.Expression(expr=sum(
+        total(by_site) for name, by_site in m.cost_terms.items() if name.startswith("slack_")))
     if inp.maximise_compute:
         m.objective = pyo.Objective(expr=m.compute_pflops - COMPUTE_TIEBREAK * m.tco_eur_per_year
                                     - m.penalty, sense=pyo.maximize)

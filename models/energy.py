@@ -119,39 +119,59 @@ def _add_renewable_share(m, inp: ModelInputs, weight: dict) -> None:
 
 def _add_carbon(m, inp: ModelInputs, weight: dict) -> None:
     prof, e = inp.profiles, inp.energy
-    m.emissions_t = pyo.Expression(expr=sum(
+    m.site_emissions_t = pyo.Expression(m.SITES, rule=lambda m, s: sum(
         weight[t] * (float(prof.at[(s, t), "grid_co2_t_per_mwh"]) * m.grid_import_mw[s, t]
                      + e["backup_co2_t_per_mwh"] * m.backup_gen_mw[s, t])
-        for s in m.SITES for t in m.PERIODS), doc="CO2 [t/yr]")
+        for t in m.PERIODS), doc="CO2 by site [t/yr]")
+    m.emissions_t = pyo.Expression(expr=sum(m.site_emissions_t[s] for s in m.SITES),
+                                   doc="CO2 [t/yr]")
     if inp.policy.carbon_cap_t_per_year is not None:
         excess = slack(m, "carbon_excess", None, "tCO2/yr", "emissions above the cap")
         m.carbon_cap = pyo.Constraint(expr=m.emissions_t <= inp.policy.carbon_cap_t_per_year
                                       + (excess if excess is not None else 0))
-    add_cost(m, "carbon", inp.policy.carbon_price_eur_per_t * m.emissions_t)
+    add_cost(m, "carbon", {s: inp.policy.carbon_price_eur_per_t * m.site_emissions_t[s]
+                           for s in m.SITES})
 
 
 def _add_energy_costs(m, inp: ModelInputs, weight: dict) -> None:
     e, sites, prof = inp.energy, inp.sites, inp.profiles
-    add_cost(m, "grid_energy", sum(weight[t] * float(prof.at[(s, t), "price_eur_per_mwh"])
-                                   * m.grid_import_mw[s, t] for s in m.SITES for t in m.PERIODS))
-    add_cost(m, "ppa_energy", sum(weight[t] * (
+
+    def per_site(rule) -> dict:
+        return {s: rule(s) for s in m.SITES}
+
+    add_cost(m, "grid_energy", per_site(lambda s: sum(
+        weight[t] * float(prof.at[(s, t), "price_eur_per_mwh"]) * m.grid_import_mw[s, t]
+        for t in m.PERIODS)))
+    add_cost(m, "ppa_energy", per_site(lambda s: sum(weight[t] * (
         float(prof.at[(s, t), "solar_cf"]) * float(sites.at[s, "ppa_solar_eur_per_mwh"])
         * m.ppa_solar_mw[s]
         + float(prof.at[(s, t), "wind_cf"]) * float(sites.at[s, "ppa_wind_eur_per_mwh"])
-        * m.ppa_wind_mw[s]) for s in m.SITES for t in m.PERIODS))
-    add_cost(m, "grid_upgrade", sum(float(sites.at[s, "grid_upgrade_eur_per_mw_year"])
-                                    * m.grid_upgrade_mw[s] for s in m.SITES))
-    add_cost(m, "onsite_pv", e["pv_eur_per_mw_year"] * sum(m.pv_mw[s] for s in m.SITES))
-    add_cost(m, "onsite_wind", e["wind_eur_per_mw_year"] * sum(m.wind_mw[s] for s in m.SITES))
-    add_cost(m, "battery", sum(e["battery_power_eur_per_mw_year"] * m.battery_mw[s]
-                               + e["battery_energy_eur_per_mwh_year"] * m.battery_mwh[s]
-                               for s in m.SITES))
-    add_cost(m, "backup", sum(e["backup_eur_per_mw_year"] * m.backup_mw[s] for s in m.SITES)
-             + e["backup_eur_per_mwh"] * sum(weight[t] * m.backup_gen_mw[s, t]
-                                             for s in m.SITES for t in m.PERIODS))
-    add_capex(m, "energy", sum(
-        float(sites.at[s, "grid_upgrade_capex_eur_per_mw"]) * m.grid_upgrade_mw[s]
-        + e["pv_capex_eur_per_mw"] * m.pv_mw[s] + e["wind_capex_eur_per_mw"] * m.wind_mw[s]
-        + e["battery_power_capex_eur_per_mw"] * m.battery_mw[s]
-        + e["battery_energy_capex_eur_per_mwh"] * m.battery_mwh[s]
-        + e["backup_capex_eur_per_mw"] * m.backup_mw[s] for s in m.SITES))
+        * m.ppa_wind_mw[s]) for t in m.PERIODS)))
+    add_cost(m, "grid_upgrade", per_site(lambda s: float(
+        sites.at[s, "grid_upgrade_eur_per_mw_year"]) * m.grid_upgrade_mw[s]))
+    add_cost(m, "onsite_pv", per_site(lambda s: e["pv_eur_per_mw_year"] * m.pv_mw[s]))
+    add_cost(m, "onsite_wind", per_site(lambda s: e["wind_eur_per_mw_year"] * m.wind_mw[s]))
+    add_cost(m, "battery", per_site(lambda s: e["battery_power_eur_per_mw_year"] * m.battery_mw[s]
+                                    + e["battery_energy_eur_per_mwh_year"] * m.battery_mwh[s]))
+    add_cost(m, "backup", per_site(lambda s: e["backup_eur_per_mw_year"] * m.backup_mw[s]
+                                   + e["backup_eur_per_mwh"] * sum(
+                                       weight[t] * m.backup_gen_mw[s, t] for t in m.PERIODS)))
+    add_capex(m, "grid_upgrade", per_site(lambda s: float(
+        sites.at[s, "grid_upgrade_capex_eur_per_mw"]) * m.grid_upgrade_mw[s]))
+    add_capex(m, "onsite_pv", per_site(lambda s: e["pv_capex_eur_per_mw"] * m.pv_mw[s]))
+    add_capex(m, "onsite_wind", per_site(lambda s: e["wind_capex_eur_per_mw"] * m.wind_mw[s]))
+    add_capex(m, "battery", per_site(lambda s: e["battery_power_capex_eur_per_mw"]
+                                     * m.battery_mw[s] + e["battery_energy_capex_eur_per_mwh"]
+                                     * m.battery_mwh[s]))
+    add_capex(m, "backup", per_site(lambda s: e["backup_capex_eur_per_mw"] * m.backup_mw[s]))
+
+
+def add_land(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
+    """``land_max[s]``: IT modules, on-site PV and wind within the site's land [ha]."""
+    e, sites = inp.energy, inp.sites
+    excess = slack(m, "land_excess", m.SITES, "ha", "land beyond what the site has")
+    m.land_max = pyo.Constraint(m.SITES, rule=lambda m, s: (
+        e["datacentre_land_ha_per_mw_it"] * m.it_capacity_mw[s] + e["pv_land_ha_per_mw"]
+        * m.pv_mw[s] + e["wind_land_ha_per_mw"] * m.wind_mw[s]
+        <= float(sites.at[s, "land_ha"]) + (excess[s] if excess is not None else 0)),
+        doc="land use within the site's land")

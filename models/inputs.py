@@ -83,12 +83,13 @@ ENERGY_KEYS = (
     "battery_energy_eur_per_mwh_year", "battery_efficiency_frac", "backup_eur_per_mw_year",
     "backup_eur_per_mwh", "backup_co2_t_per_mwh", "pv_capex_eur_per_mw", "wind_capex_eur_per_mw",
     "battery_power_capex_eur_per_mw", "battery_energy_capex_eur_per_mwh", "backup_capex_eur_per_mw",
+    "pv_land_ha_per_mw", "wind_land_ha_per_mw", "datacentre_land_ha_per_mw_it",
 )
 
 SITE_COLUMNS = (
     "country", "grid_mw_now", "grid_mw_max", "grid_upgrade_eur_per_mw_year",
     "grid_upgrade_capex_eur_per_mw", "building_eur_per_mw_year", "building_capex_eur_per_mw",
-    "site_fixed_eur_per_year", "dh_offtake_mw",
+    "site_fixed_eur_per_year", "module_mw", "land_ha", "dh_offtake_mw",
     "dh_price_eur_per_mwh", "ppa_solar_eur_per_mwh", "ppa_wind_eur_per_mwh",
 )
 ACCELERATOR_COLUMNS = ("node_it_kw", "node_eur_per_year", "node_capex_eur", "gpus_per_node",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pyomo.environ as pyo
 
 from models._shared import add_capex, add_cost, slack
@@ -31,17 +33,27 @@ def add_sites(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     if policy.max_sites:
         m.sites_max = pyo.Constraint(expr=sum(m.open_site[s] for s in m.SITES) <= policy.max_sites)
 
-    add_cost(m, "site_fixed", sum(sites.at[s, "site_fixed_eur_per_year"] * m.open_site[s]
-                                  for s in m.SITES))
+    add_cost(m, "site_fixed", {s: sites.at[s, "site_fixed_eur_per_year"] * m.open_site[s]
+                               for s in m.SITES})
 
 
-def add_site_capacity_costs(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
-    """Building, power train and staff per MW of IT (needs ``it_mw`` from the fleet)."""
+def add_site_capacity(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
+    """IT capacity built in whole modules, its building, power train and staff costs.
+
+    ``it_modules[s]`` modules of ``module_mw`` each must hold the IT load (needs
+    ``it_mw`` from the fleet); building cost is paid on the capacity built.
+    """
     sites = inp.sites
-    add_cost(m, "building", sum(sites.at[s, "building_eur_per_mw_year"] * m.it_mw[s]
-                                for s in m.SITES))
-    add_capex(m, "building", sum(sites.at[s, "building_capex_eur_per_mw"] * m.it_mw[s]
-                                 for s in m.SITES))
+    module = {s: float(sites.at[s, "module_mw"]) for s in m.SITES}
+    m.it_modules = pyo.Var(m.SITES, within=pyo.NonNegativeIntegers, bounds=lambda m, s: (
+        0, math.ceil(float(sites.at[s, "grid_mw_max"]) / module[s])), doc="IT modules built")
+    m.it_capacity_max = pyo.Constraint(m.SITES, rule=lambda m, s: (
+        m.it_mw[s] <= module[s] * m.it_modules[s]), doc="IT load within the modules built")
+    m.it_capacity_mw = pyo.Expression(m.SITES, rule=lambda m, s: module[s] * m.it_modules[s])
+    add_cost(m, "building", {s: sites.at[s, "building_eur_per_mw_year"] * m.it_capacity_mw[s]
+                             for s in m.SITES})
+    add_capex(m, "building", {s: sites.at[s, "building_capex_eur_per_mw"] * m.it_capacity_mw[s]
+                              for s in m.SITES})
     policy = inp.policy
     if policy.min_site_it_mw:
         m.site_it_min = pyo.Constraint(m.SITES, rule=lambda m, s: (

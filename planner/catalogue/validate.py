@@ -25,7 +25,8 @@ REQUIRED_FINANCE = {
     "it_om_frac_per_year", "facility_om_frac_per_year", "staff_fte_per_mw_it",
     "staff_cost_eur_per_fte_year", "network_storage_capex_frac", "carbon_price_eur_per_t",
     "insurance_tax_frac_per_year", "site_fixed_eur_per_year", "gas_price_eur_per_mwh_th",
-    "diesel_price_eur_per_mwh_th",
+    "diesel_price_eur_per_mwh_th", "building_module_mw", "datacentre_land_ha_per_mw_it",
+    "pv_land_ha_per_mw", "wind_land_ha_per_mw",
 }
 
 

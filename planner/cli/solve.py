@@ -47,7 +47,8 @@ def print_plan(plan: Plan) -> None:
                        "battery_mwh", "emissions_t", "heat_sold_mwh"]].reset_index(),
                 title="open sites")
     print_frame(plan.workloads, title="workloads")
-    print_frame(plan.costs.reset_index(), title="costs")
+    costs = plan.costs.groupby("item")[["eur_per_year", "capex_eur"]].sum()
+    print_frame(costs.reset_index(), title="costs by item (by site: plan tables, --out)")
     t = plan.meta.get("timings", {})
     out.print("timings [s]: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}" for k, v in t.items()))
 

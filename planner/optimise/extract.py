@@ -64,6 +64,7 @@ def site_table(m: pyo.ConcreteModel, inp: ModelInputs, dispatch: pd.DataFrame) -
     out["water_m3"] = [8760.0 * sum(inp.cooling.at[k, "wue_m3_per_mwh"]
                                     * pyo.value(m.it_mw_cooled[s, k]) for k in m.COOLING)
                        for s in sites.index]
+    out["it_capacity_mw"] = [pyo.value(m.it_capacity_mw[s]) for s in sites.index]
     for name in ("grid_upgrade_mw", "pv_mw", "wind_mw", "ppa_solar_mw", "ppa_wind_mw",
                  "battery_mw", "battery_mwh", "backup_mw"):
         var = getattr(m, name)
@@ -111,16 +112,20 @@ def workload_table(m: pyo.ConcreteModel, inp: ModelInputs, options: pd.DataFrame
 
 
 def cost_table(m: pyo.ConcreteModel) -> pd.DataFrame:
-    """Annual cost by item [EUR/yr] (heat revenue negative) and overnight capex [EUR]."""
-    rows = [{"item": name, "eur_per_year": pyo.value(expr)} for name, expr in m.cost_terms.items()
-            if not name.startswith("slack_")]
-    capex = {name: pyo.value(expr) for name, expr in m.capex_terms.items()}
-    frame = pd.DataFrame(rows).set_index("item")
-    frame = frame.reindex(frame.index.union(pd.Index(list(capex)), sort=False))
-    frame["eur_per_year"] = frame["eur_per_year"].fillna(0.0)
-    frame["capex_eur"] = pd.Series(capex)
-    frame.index.name = "item"
-    return frame
+    """Cost by item and site: annual [EUR/yr] (heat revenue negative) and capex [EUR]."""
+    rows = {}
+    for kind, registry in (("eur_per_year", m.cost_terms), ("capex_eur", m.capex_terms)):
+        for item, by_site in registry.items():
+            if item.startswith("slack_"):
+                continue
+            for site, expr in by_site.items():
+                rows.setdefault((item, site), {})[kind] = pyo.value(expr)
+    frame = pd.DataFrame.from_dict(rows, orient="index").fillna(0.0)
+    frame.index = pd.MultiIndex.from_tuples(frame.index, names=["item", "site"])
+    frame = frame.reset_index()
+    used = frame.groupby("site")[["eur_per_year", "capex_eur"]].transform(
+        lambda col: col.abs().sum()).sum(axis=1) > 0
+    return frame[used].reset_index(drop=True)[["item", "site", "eur_per_year", "capex_eur"]]
 
 
 def kpis(m: pyo.ConcreteModel, inp: ModelInputs, sites: pd.DataFrame, scenario: Scenario

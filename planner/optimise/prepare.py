@@ -77,6 +77,8 @@ def _site_table(scenario: Scenario, catalogue: Catalogue, fin: dict) -> pd.DataF
                                                       + fin["insurance_tax_frac_per_year"])
         + staff,
         "site_fixed_eur_per_year": fin["site_fixed_eur_per_year"],
+        "module_mw": fin["building_module_mw"],
+        "land_ha": sites["land_ha"].astype(float),
         "dh_offtake_mw": sites["dh_offtake_mw"].fillna(0.0),
         "dh_price_eur_per_mwh": sites["dh_price_eur_per_mwh"].fillna(0.0),
         "ppa_solar_eur_per_mwh": countries["ppa_solar_eur_per_mwh"].to_numpy(),
@@ -234,6 +236,9 @@ def _energy(scenario: Scenario, catalogue: Catalogue, fin: dict) -> dict[str, fl
         "battery_energy_capex_eur_per_mwh": float(e.at["battery_energy", "capex_eur_per_kwh"])
         * 1e3,
         "backup_capex_eur_per_mw": float(e.at[backup, "capex_eur_per_kw"]) * 1e3,
+        "pv_land_ha_per_mw": fin["pv_land_ha_per_mw"],
+        "wind_land_ha_per_mw": fin["wind_land_ha_per_mw"],
+        "datacentre_land_ha_per_mw_it": fin["datacentre_land_ha_per_mw_it"],
     }
 
 

@@ -207,3 +207,10 @@ class Scenario(Strict):
     time: Time = Field(default_factory=Time)
     objective: Objective = Objective.min_cost
     solver: Solver = Field(default_factory=Solver)
+
+    @model_validator(mode="after")
+    def _budget_for_max_compute(self) -> Scenario:
+        if self.objective == Objective.max_compute and self.policy.budget_eur is None:
+            raise ValueError("objective max_compute needs policy.budget_eur (the capex budget "
+                             "to spend)")
+        return self

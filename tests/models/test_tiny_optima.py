@@ -42,7 +42,7 @@ def test_grid_limit_forces_upgrade_by_hand():
     # 1.1 MW facility on a 1.0 MW connection: upgrade 0.1 MW at 100 kEUR/MW/yr = 10 kEUR
     m = solve(tiny({"a": site(grid_now=1.0, grid_max=5.0)}))
     assert pyo.value(m.grid_upgrade_mw["a"]) == pytest.approx(0.1)
-    assert pyo.value(m.cost_terms["grid_upgrade"]) == pytest.approx(1e4)
+    assert pyo.value(m.cost_terms["grid_upgrade"]["a"]) == pytest.approx(1e4)
 
 
 def test_rack_density_excludes_air_for_dense_racks():
@@ -76,3 +76,13 @@ def test_input_contract_is_checked():
     broken = inp.__class__(**{**inp.__dict__, "periods": inp.periods.assign(weight_h=[1.0, 1.0])})
     with pytest.raises(InputError, match="8760"):
         build(broken)
+
+
+def test_max_compute_fills_the_budget_by_hand():
+    # per node: 300 k servers + 10 M/MW x 0.01 MW building (+ air cooling, free) = 400 kEUR;
+    # a 40 MEUR budget buys exactly 100 nodes
+    inp = tiny(run_nodes=None, policy=Policy(budget_eur=40e6), maximise_compute=True)
+    m = solve(inp)
+    assert pyo.value(m.nodes["a", "gpu"]) == pytest.approx(100)
+    assert pyo.value(m.capex_eur) == pytest.approx(40e6)
+    assert pyo.value(m.cooling_at["a", "air"]) == pytest.approx(1)

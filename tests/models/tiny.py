@@ -12,7 +12,8 @@ ZERO_ENERGY = {
     "backup_eur_per_mw_year": 1e9, "backup_eur_per_mwh": 1e9, "backup_co2_t_per_mwh": 0.5,
     "pv_capex_eur_per_mw": 0.0, "wind_capex_eur_per_mw": 0.0,
     "battery_power_capex_eur_per_mw": 0.0, "battery_energy_capex_eur_per_mwh": 0.0,
-    "backup_capex_eur_per_mw": 0.0,
+    "backup_capex_eur_per_mw": 0.0, "pv_land_ha_per_mw": 1.5, "wind_land_ha_per_mw": 0.5,
+    "datacentre_land_ha_per_mw_it": 0.4,
 }
 
 
@@ -20,7 +21,8 @@ def site(country="DE", price=100.0, building=1e6, grid_now=5.0, grid_max=5.0, **
     row = {"country": country, "grid_mw_now": grid_now, "grid_mw_max": grid_max,
            "grid_upgrade_eur_per_mw_year": 1e5, "grid_upgrade_capex_eur_per_mw": 1e6,
            "building_eur_per_mw_year": building, "building_capex_eur_per_mw": 10e6,
-           "site_fixed_eur_per_year": 5e5, "dh_offtake_mw": 0.0, "dh_price_eur_per_mwh": 0.0,
+           "site_fixed_eur_per_year": 5e5, "module_mw": 1.0, "land_ha": 1000.0,
+           "dh_offtake_mw": 0.0, "dh_price_eur_per_mwh": 0.0,
            "ppa_solar_eur_per_mwh": 50.0, "ppa_wind_eur_per_mwh": 60.0, "price": price,
            "co2": 0.4, "solar_cf": 0.0, "wind_cf": 0.0}
     row.update(kw)
