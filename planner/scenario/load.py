@@ -158,7 +158,7 @@ def validation_problems(exc: ValidationError, locator: Locator) -> list[Problem]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
         file, line = locator.locate(loc)
         allowed = None
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             owner = _model_at(loc)
             names = sorted(owner.model_fields) if owner else []

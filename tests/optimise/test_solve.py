@@ -109,3 +109,22 @@ def test_full_year_resolution_runs(tmp_path, catalogue):
     plan = solve(load_scenario(path, catalogue), catalogue)
     assert plan.status == "optimal"
     assert plan.meta["periods"] == 8760
+
+
+def test_max_compute_spends_the_budget(tmp_path, catalogue):
+    path = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'demo-small.yaml'}\nname: most\n"
+                 "objective: max_compute\npolicy: {budget_eur: 100000000}\n")
+    plan = solve(load_scenario(path, catalogue), catalogue)
+    assert plan.status == "optimal"
+    assert plan.kpis["capex_eur"] == pytest.approx(100e6, rel=1e-6)
+    cheapest = solve(load_scenario(SCENARIOS / "demo-small.yaml", catalogue), catalogue)
+    assert plan.kpis["gpus"] > cheapest.kpis["gpus"]  # the budget buys more than the minimum
+
+
+def test_max_compute_without_budget_is_refused(tmp_path, catalogue):
+    from planner.errors import ScenarioError
+
+    path = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'demo-small.yaml'}\nname: x\n"
+                 "objective: max_compute\n")
+    with pytest.raises(ScenarioError, match="needs policy.budget_eur"):
+        load_scenario(path, catalogue)
