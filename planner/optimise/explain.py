@@ -26,11 +26,14 @@ def explain(m: pyo.ConcreteModel, inp: ModelInputs) -> list[str]:
 def _sentence(name: str, key, value: float, unit: str, inp: ModelInputs, m) -> str:
     if name == "training_unplaced":
         options = inp.training_nodes[inp.training_nodes.index.get_level_values(0) == key]
-        smallest = options.min() if len(options) else float("nan")
-        biggest_site = inp.sites["grid_mw_max"].max()
+        it_mw = {g: n * inp.accelerators.at[g, "node_it_kw"] / 1e3
+                 for (_, g), n in options.items()}
+        best = min(it_mw, key=it_mw.get)
+        pue = float(inp.pue.min())
         return (f"training run '{key}' fits on no allowed site: it needs at least "
-                f"{smallest:,.0f} nodes on one site, and the largest allowed site connects "
-                f"{biggest_site:,.0f} MW")
+                f"{options[(key, best)]:,.0f} nodes of {best} on one site ({it_mw[best]:,.1f} MW IT, "
+                f"{it_mw[best] * pue:,.1f} MW at PUE {pue:.2f}); the largest allowed site can "
+                f"connect {inp.sites['grid_mw_max'].max():,.1f} MW")
     if name == "inference_short":
         return (f"inference demand '{key}' is short by {value:,.0f} output tokens/s of "
                 f"{inp.inference_demand[key]:,.0f}")

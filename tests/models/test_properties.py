@@ -56,4 +56,6 @@ def test_elastic_model_explains_an_impossible_run():
     m = optimum(inp)
     (reason,) = explain(m, inp)
     assert "training run 'run' fits on no allowed site" in reason
-    assert "100 nodes" in reason and "0 MW" in reason
+    # 100 nodes x 10 kW = 1.0 MW IT, 1.1 MW at the best PUE; the site connects 0.5 MW
+    assert "100 nodes of gpu" in reason and "1.0 MW IT, 1.1 MW at PUE 1.10" in reason
+    assert "can connect 0.5 MW" in reason
