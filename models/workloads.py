@@ -32,32 +32,9 @@ def add_workloads(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         return sum(options) + (unplaced[r] if unplaced is not None else 0) == 1
     m.run_placed = pyo.Constraint(m.RUNS, rule=run_placed, doc="each run on exactly one site")
 
-    m.INF = pyo.Set(initialize=list(inp.inference_demand.index), ordered=True)
-    m.INF_OPTIONS = pyo.Set(dimen=3, ordered=True, initialize=[
-        (i, s, g) for (i, g) in inp.inference_rate.index for s in m.SITES])
-    m.inference_nodes = pyo.Var(m.INF_OPTIONS, within=pyo.NonNegativeReals,
-                                doc="nodes serving demand i at site s on g")
-    inf_short = slack(m, "inference_short", m.INF, "output tokens/s", "inference not served")
-
-    def inference_min(m, i):
-        served = sum(inp.inference_rate.at[(i, g)] * m.inference_nodes[(i, s, g)]
-                     for (i2, s, g) in m.INF_OPTIONS if i2 == i)
-        return served + (inf_short[i] if inf_short is not None else 0) >= float(
-            inp.inference_demand[i])
-    m.inference_min = pyo.Constraint(m.INF, rule=inference_min, doc="inference demand served")
-
-    m.HPC = pyo.Set(initialize=list(inp.hpc_demand.index), ordered=True)
-    m.HPC_OPTIONS = pyo.Set(dimen=3, ordered=True, initialize=[
-        (k, s, g) for (k, g) in inp.hpc_rate.index for s in m.SITES])
-    m.hpc_nodes = pyo.Var(m.HPC_OPTIONS, within=pyo.NonNegativeReals,
-                          doc="nodes running HPC demand k at site s on g")
-    hpc_short = slack(m, "hpc_short", m.HPC, "PFLOP/s", "HPC demand not served")
-
-    def hpc_min(m, k):
-        served = sum(inp.hpc_rate.at[(k, g)] * m.hpc_nodes[(k, s, g)]
-                     for (k2, s, g) in m.HPC_OPTIONS if k2 == k)
-        return served + (hpc_short[k] if hpc_short is not None else 0) >= float(inp.hpc_demand[k])
-    m.hpc_min = pyo.Constraint(m.HPC, rule=hpc_min, doc="HPC demand served")
+    _add_spread_demand(m, "INF", "inference", inp.inference_demand, inp.inference_rate,
+                       "output tokens/s")
+    _add_spread_demand(m, "HPC", "hpc", inp.hpc_demand, inp.hpc_rate, "PFLOP/s")
 
     def nodes_min(m, s, g):
         training = sum(float(runs.at[(r, g2)]) * m.run_at[(r, s2, g2)]
@@ -67,3 +44,23 @@ def add_workloads(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         return m.nodes[s, g] >= training + serving + science
     m.nodes_min = pyo.Constraint(m.SITES, m.ACCELERATORS, rule=nodes_min,
                                  doc="nodes cover training, inference and HPC")
+
+
+def _add_spread_demand(m: pyo.ConcreteModel, set_name: str, kind: str, demand, rate,
+                       unit: str) -> None:
+    """``{kind}_nodes[w, s, g] >= 0`` and ``{kind}_min[w]``: rate x nodes covers the demand."""
+    demands = pyo.Set(initialize=list(demand.index), ordered=True)
+    m.add_component(set_name, demands)
+    options = pyo.Set(dimen=3, ordered=True, initialize=[
+        (w, s, g) for (w, g) in rate.index for s in m.SITES])
+    m.add_component(f"{set_name}_OPTIONS", options)
+    nodes = pyo.Var(options, within=pyo.NonNegativeReals,
+                    doc=f"nodes serving {kind} demand w at site s on g")
+    m.add_component(f"{kind}_nodes", nodes)
+    short = slack(m, f"{kind}_short", demands, unit, f"{kind} demand not served")
+
+    def served_min(m, w):
+        served = sum(rate.at[(w, g)] * nodes[(w, s, g)] for (w2, s, g) in options if w2 == w)
+        return served + (short[w] if short is not None else 0) >= float(demand[w])
+    m.add_component(f"{kind}_min", pyo.Constraint(demands, rule=served_min,
+                                                  doc=f"{kind} demand served"))

@@ -98,8 +98,7 @@ def _accelerator_table(scenario: Scenario, catalogue: Catalogue, fin: dict) -> p
         rows[acc_id] = {"node_it_kw": node_w / 1e3, "node_capex_eur": capex,
                         "node_eur_per_year": capex * (crf + fin["it_om_frac_per_year"]),
                         "gpus_per_node": int(row["gpus_per_node"]),
-                        "rack_kw": float(row["rack_kw"]) / max(int(row["nodes_per_rack"]), 1)
-                        * max(int(row["nodes_per_rack"]), 1),
+                        "rack_kw": float(row["rack_kw"]),
                         "pflops_per_node": float(row["bf16_tflops"]) * int(row["gpus_per_node"])
                         / 1e3}
     frame = pd.DataFrame(rows).T.astype(float)

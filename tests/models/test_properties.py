@@ -6,19 +6,13 @@ import pyomo.environ as pyo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import Policy, build
-from tests.models.tiny import site, tiny
+from models import Policy
+from tests.models.tiny import site, solve_tiny, tiny
 
 SETTINGS = settings(max_examples=12, deadline=None)
 
 
-def optimum(inp) -> pyo.ConcreteModel:
-    m = build(inp)
-    solver = pyo.SolverFactory("appsi_highs")
-    solver.config.mip_gap = 1e-9
-    result = solver.solve(m)
-    assert str(result.solver.termination_condition) == "optimal"
-    return m
+optimum = solve_tiny
 
 
 @SETTINGS

@@ -6,16 +6,9 @@ import pyomo.environ as pyo
 import pytest
 
 from models import InputError, Policy, build
-from tests.models.tiny import site, tiny
+from tests.models.tiny import site, solve_tiny, tiny
 
-
-def solve(inp):
-    m = build(inp)
-    solver = pyo.SolverFactory("appsi_highs")
-    solver.config.mip_gap = 1e-9
-    result = solver.solve(m)
-    assert str(result.solver.termination_condition) == "optimal"
-    return m
+solve = solve_tiny
 
 
 def test_one_site_picks_liquid_cooling_by_hand():

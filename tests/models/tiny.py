@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyomo.environ as pyo
 
-from models import ModelInputs, Policy
+from models import ModelInputs, Policy, build
 
 ZERO_ENERGY = {
     "pv_eur_per_mw_year": 1e9, "wind_eur_per_mw_year": 1e9, "battery_power_eur_per_mw_year": 1e9,
@@ -69,3 +70,13 @@ def tiny(sites: dict | None = None, run_nodes: float | None = 100.0, inference: 
         hpc_rate=pd.Series(dtype=float), hpc_demand=pd.Series(dtype=float),
         energy={**ZERO_ENERGY, **(energy or {})}, options=opts, policy=policy or Policy(),
         **flags)
+
+
+def solve_tiny(inp: ModelInputs) -> pyo.ConcreteModel:
+    """Build and solve to proven optimality (gap 1e-9); fail the test otherwise."""
+    m = build(inp)
+    solver = pyo.SolverFactory("appsi_highs")
+    solver.config.mip_gap = 1e-9
+    result = solver.solve(m)
+    assert str(result.solver.termination_condition) == "optimal"
+    return m
