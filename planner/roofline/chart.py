@@ -11,7 +11,7 @@ from planner.roofline.architecture import Transformer
 from planner.roofline.ceilings import attainable_flops
 from planner.roofline.hardware import BYTES_PER_VALUE, Accelerator
 
-INTENSITY_RANGE = (0.05, 5000.0)
+INTENSITY_RANGE = (0.05, 50000.0)
 
 
 @dataclass(frozen=True)
