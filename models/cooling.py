@@ -50,9 +50,11 @@ def add_cooling(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         float(weight[t]) * float(sites.at[s, "dh_price_eur_per_mwh"]) * m.heat_sold_mw[s, t]
         for t in m.PERIODS) for s in m.SITES})
 
-    m.water_m3 = pyo.Expression(expr=8760.0 * sum(
-        cool.at[k, "wue_m3_per_mwh"] * m.it_mw_cooled[s, k] for s in m.SITES for k in m.COOLING),
-        doc="water use [m3/yr]")
+    m.site_water_m3 = pyo.Expression(m.SITES, rule=lambda m, s: 8760.0 * sum(
+        cool.at[k, "wue_m3_per_mwh"] * m.it_mw_cooled[s, k] for k in m.COOLING),
+        doc="water use by site [m3/yr]")
+    m.water_m3 = pyo.Expression(expr=sum(m.site_water_m3[s] for s in m.SITES),
+                                doc="water use [m3/yr]")
     if inp.policy.max_water_m3_per_year is not None:
         excess = slack(m, "water_excess", None, "m3/yr", "water above the limit")
         m.water_max = pyo.Constraint(expr=m.water_m3 <= inp.policy.max_water_m3_per_year

@@ -50,7 +50,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def parse_yaml(text: str, source: str) -> tuple[Any, dict[KeyPath, int]]:
+def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML text safely; return the data and a map key path -> line.
 
     Raises

@@ -127,7 +127,7 @@ def _cross_checks(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Probl
         spec = TABLES[name]
         file = str(data_dir / spec.file)
         if spec.sourced and "sources" in frames:
-            problems += check.check_sources(spec, frame, file, set(frames["sources"]["key"]))
+            problems += check.check_sources(frame, file, set(frames["sources"]["key"]))
         if all(table in keys_of for table in spec.foreign_keys.values()):
             problems += check.check_foreign_keys(spec, frame, file, keys_of)
     if "finance" in frames:

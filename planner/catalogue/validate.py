@@ -107,7 +107,7 @@ def parse_table(spec: TableSpec, raw: pd.DataFrame, file: str) -> tuple[pd.DataF
             frame[name] = pd.to_numeric(frame[name], errors="coerce")
     problems += _check_keys(spec, frame, file)
     if spec.sourced:
-        problems += _check_estimated_fields(spec, frame, file)
+        problems += _check_estimated_fields(set(spec.column_names), frame, file)
     return frame, problems
 
 
@@ -122,9 +122,8 @@ def _check_keys(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem
     return problems
 
 
-def _check_estimated_fields(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem]:
+def _check_estimated_fields(names: set[str], frame: pd.DataFrame, file: str) -> list[Problem]:
     problems = []
-    names = set(spec.column_names)
     for pos, cell in frame["estimated_fields"].items():
         for name in filter(None, str(cell).split(";")):
             if name not in names:
@@ -133,7 +132,7 @@ def _check_estimated_fields(spec: TableSpec, frame: pd.DataFrame, file: str) -> 
     return problems
 
 
-def check_sources(spec: TableSpec, frame: pd.DataFrame, file: str,
+def check_sources(frame: pd.DataFrame, file: str,
                   known_keys: set[str]) -> list[Problem]:
     """Every row cites at least one source, and every cited key is registered."""
     problems = []

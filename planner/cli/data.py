@@ -11,7 +11,7 @@ import typer
 from planner.catalogue import TABLES, load_catalogue
 from planner.catalogue.load import PROFILES_FILE
 from planner.cli.render import frame_records, handle_errors, out, print_frame, print_json
-from planner.errors import UsageError, did_you_mean, list_allowed
+from planner.errors import DataError, UsageError, did_you_mean, list_allowed
 from planner.profiles import importers
 from planner.profiles.build import (
     EXTRACT_COUNTRIES,
@@ -84,8 +84,6 @@ def validate(data: DataDir = None, json: Json = False) -> None:
     cat = load_catalogue(data)
     problems = check_profiles(cat.profiles, cat, str(cat.data_dir / PROFILES_FILE))
     if problems:
-        from planner.errors import DataError
-
         raise DataError(problems)
     summary = {
         "status": "valid",

@@ -17,13 +17,13 @@ def explain(m: pyo.ConcreteModel, inp: ModelInputs) -> list[str]:
         for key, value in items:
             if value is None or value <= TOLERANCE:
                 continue
-            reasons.append((value, _sentence(name, key, value, unit, inp, m)))
+            reasons.append((value, _sentence(name, key, value, unit, inp)))
     if not reasons:
         return ["the scenario is infeasible, but no single requirement explains it"]
     return [text for _, text in sorted(reasons, key=lambda r: -r[0])]
 
 
-def _sentence(name: str, key, value: float, unit: str, inp: ModelInputs, m) -> str:
+def _sentence(name: str, key, value: float, unit: str, inp: ModelInputs) -> str:
     if name == "training_unplaced":
         options = inp.training_nodes[inp.training_nodes.index.get_level_values(0) == key]
         it_mw = {g: n * inp.accelerators.at[g, "node_it_kw"] / 1e3

@@ -55,15 +55,8 @@ def site_table(m: pyo.ConcreteModel, inp: ModelInputs, dispatch: pd.DataFrame) -
     out["facility_mw_mean"] = out["facility_mwh"] / 8760.0
     out["pue_mean"] = np.where(out["it_mw"] > 0, out["facility_mw_mean"] / out["it_mw"].where(
         out["it_mw"] > 0, 1.0), np.nan)
-    prof = inp.profiles.reset_index().merge(dispatch[["site", "period", "grid_import_mw",
-                                                      "weight_h", "backup_mw"]],
-                                            on=["site", "period"])
-    prof["co2_t"] = prof["weight_h"] * (prof["grid_import_mw"] * prof["grid_co2_t_per_mwh"]
-                                        + prof["backup_mw"] * inp.energy["backup_co2_t_per_mwh"])
-    out["emissions_t"] = prof.groupby("site")["co2_t"].sum()
-    out["water_m3"] = [8760.0 * sum(inp.cooling.at[k, "wue_m3_per_mwh"]
-                                    * pyo.value(m.it_mw_cooled[s, k]) for k in m.COOLING)
-                       for s in sites.index]
+    out["emissions_t"] = [pyo.value(m.site_emissions_t[s]) for s in sites.index]
+    out["water_m3"] = [pyo.value(m.site_water_m3[s]) for s in sites.index]
     out["it_capacity_mw"] = [pyo.value(m.it_capacity_mw[s]) for s in sites.index]
     for name in ("grid_upgrade_mw", "pv_mw", "wind_mw", "ppa_solar_mw", "ppa_wind_mw",
                  "battery_mw", "battery_mwh", "backup_mw"):
@@ -128,8 +121,7 @@ def cost_table(m: pyo.ConcreteModel) -> pd.DataFrame:
     return frame[used].reset_index(drop=True)[["item", "site", "eur_per_year", "capex_eur"]]
 
 
-def kpis(m: pyo.ConcreteModel, inp: ModelInputs, sites: pd.DataFrame, scenario: Scenario
-         ) -> dict[str, float]:
+def kpis(m: pyo.ConcreteModel, sites: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     """Headline figures (formulas in docs/model.md, "KPIs")."""
     tco = pyo.value(m.tco_eur_per_year)
     gpus = int(sum(sites[c].sum() for c in sites.columns if c.startswith("gpus_")))

@@ -96,7 +96,7 @@ def solve(scenario: Scenario, catalogue: Catalogue | None = None, time_limit_s: 
     dispatch = extract.dispatch_table(model, prepared.inputs)
     sites = extract.site_table(model, prepared.inputs, dispatch)
     plan = Plan(status=status, gap=proven_gap,
-                kpis=extract.kpis(model, prepared.inputs, sites, scenario), sites=sites,
+                kpis=extract.kpis(model, sites, scenario), sites=sites,
                 fleet=extract.fleet_table(model, prepared.inputs), energy=dispatch,
                 workloads=extract.workload_table(model, prepared.inputs,
                                                  prepared.workload_options),

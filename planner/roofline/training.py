@@ -111,7 +111,7 @@ def activation_coeff(model: Transformer, moe: bool) -> float:
     return 15.0 + 19.0 * width / (4.0 * model.hidden) * model.mlp_matrices / 2.0
 
 
-def evaluate(req: TrainingRequest, acc: Accelerator, p: RooflineParameters, gpus: int,
+def evaluate(req: TrainingRequest, acc: Accelerator, p: RooflineParameters,
              grid: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Step time [s], memory [byte] and breakdown of every layout in ``grid``."""
     m_ = req.model
@@ -217,7 +217,7 @@ def _best(req: TrainingRequest, acc: Accelerator, p: RooflineParameters, gpus: i
     grid = layout_grid(req.model, gpus, req.seq_len, req.batch_seqs, pinned)
     if len(grid["tp"]) == 0:
         return None
-    res = evaluate(req, acc, p, gpus, grid)
+    res = evaluate(req, acc, p, grid)
     fits = res["memory_bytes"] <= acc.hbm_bytes
     if not fits.any():
         return grid, res, None

@@ -52,7 +52,7 @@ def _read_layer(path: Path) -> Layer:
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise ScenarioError.single(f"cannot read scenario: {exc}", file=shown) from None
     try:
-        data, lines = parse_yaml(text, shown)
+        data, lines = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise ScenarioError([yaml_problem(exc, shown)]) from None
     if not isinstance(data, dict):
