@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from datetime import UTC, datetime
+from importlib.metadata import version as package_version
 
 import highspy
 import pyomo.environ as pyo
 
 from models import build
+from planner import __version__
 from planner.catalogue import Catalogue, load_catalogue
 from planner.optimise import extract
 from planner.optimise.explain import explain
@@ -18,6 +21,11 @@ from planner.scenario import Scenario, scenario_hash
 
 OK = {"optimal"}
 LIMITS = {"maxTimeLimit", "maxIterations", "maxEvaluations"}
+
+
+def highspy_version() -> str:
+    """The installed highspy version (HiGHS' Python package)."""
+    return package_version("highspy")
 
 
 def highs(time_limit_s: float, gap: float, threads: int, seed: int):
@@ -73,8 +81,11 @@ def solve(scenario: Scenario, catalogue: Catalogue | None = None, time_limit_s: 
     start = time.perf_counter()
     status, proven_gap = run_highs(model, solver)
     timings["solve_s"] = time.perf_counter() - start
-    meta = {"scenario": scenario.name, "scenario_hash": scenario_hash(scenario),
-            "data_version": catalogue.version, "solver": "HiGHS (Pyomo APPSI)",
+    meta = {"scenario": scenario.name, "description": scenario.description,
+            "scenario_hash": scenario_hash(scenario), "gigaplan_version": __version__,
+            "data_version": catalogue.version, "solver": f"HiGHS {highspy_version()} (Pyomo "
+            f"{package_version('pyomo')} APPSI)", "solved_at": datetime.now(UTC).isoformat(
+                timespec="seconds"), "scenario_spec": scenario.model_dump(mode="json"),
             "solver_settings": settings.model_dump(), "timings": timings,
             "representative_days": int(prepared.periods.table["day"].nunique()),
             "periods": len(prepared.periods.table)}
