@@ -10,6 +10,7 @@ from models.cost import add_objective
 from models.energy import add_energy, add_land
 from models.fleet import add_fleet
 from models.inputs import ModelInputs, validate
+from models.levers import add_levers
 from models.sites import add_site_capacity, add_sites
 from models.workloads import add_workloads
 
@@ -23,6 +24,7 @@ def build(inp: ModelInputs) -> pyo.ConcreteModel:
     validate(inp)
     m = pyo.ConcreteModel(name="gigaplan")
     init_shared(m, elastic=inp.elastic)
+    add_levers(m, inp)
     add_sites(m, inp)
     add_fleet(m, inp)
     add_workloads(m, inp)

@@ -97,9 +97,9 @@ def add_energy(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
 
 
 def _add_renewable_share(m, inp: ModelInputs, weight: dict) -> None:
-    share = inp.policy.renewable_share_frac
-    if share is None:
+    if inp.policy.renewable_share_frac is None:
         return
+    share = m.renewable_share_frac
     fossil = {(s, t): m.grid_import_mw[s, t] + m.backup_gen_mw[s, t]
               for s in m.SITES for t in m.PERIODS}
     short = slack(m, "renewable_short", None, "MWh/yr", "renewable energy missing")
@@ -127,9 +127,9 @@ def _add_carbon(m, inp: ModelInputs, weight: dict) -> None:
                                    doc="CO2 [t/yr]")
     if inp.policy.carbon_cap_t_per_year is not None:
         excess = slack(m, "carbon_excess", None, "tCO2/yr", "emissions above the cap")
-        m.carbon_cap = pyo.Constraint(expr=m.emissions_t <= inp.policy.carbon_cap_t_per_year
+        m.carbon_cap = pyo.Constraint(expr=m.emissions_t <= m.carbon_cap_t_per_year
                                       + (excess if excess is not None else 0))
-    add_cost(m, "carbon", {s: inp.policy.carbon_price_eur_per_t * m.site_emissions_t[s]
+    add_cost(m, "carbon", {s: m.carbon_price_eur_per_t * m.site_emissions_t[s]
                            for s in m.SITES})
 
 
@@ -139,7 +139,7 @@ def _add_energy_costs(m, inp: ModelInputs, weight: dict) -> None:
     def per_site(rule) -> dict:
         return {s: rule(s) for s in m.SITES}
 
-    add_cost(m, "grid_energy", per_site(lambda s: sum(
+    add_cost(m, "grid_energy", per_site(lambda s: m.grid_price_factor * sum(
         weight[t] * float(prof.at[(s, t), "price_eur_per_mwh"]) * m.grid_import_mw[s, t]
         for t in m.PERIODS)))
     add_cost(m, "ppa_energy", per_site(lambda s: sum(weight[t] * (

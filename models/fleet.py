@@ -31,7 +31,8 @@ def add_fleet(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     m.it_mw = pyo.Expression(m.SITES, rule=lambda m, s: sum(
         acc.at[g, "node_it_kw"] / 1000.0 * m.nodes[s, g] for g in m.ACCELERATORS),
         doc="IT load [MW]")
-    add_cost(m, "compute_nodes", {s: sum(acc.at[g, "node_eur_per_year"] * m.nodes[s, g]
-                                         for g in m.ACCELERATORS) for s in m.SITES})
-    add_capex(m, "compute_nodes", {s: sum(acc.at[g, "node_capex_eur"] * m.nodes[s, g]
-                                          for g in m.ACCELERATORS) for s in m.SITES})
+    factor = m.accelerator_price_factor
+    add_cost(m, "compute_nodes", {s: factor * sum(acc.at[g, "node_eur_per_year"] * m.nodes[s, g]
+                                                  for g in m.ACCELERATORS) for s in m.SITES})
+    add_capex(m, "compute_nodes", {s: factor * sum(acc.at[g, "node_capex_eur"] * m.nodes[s, g]
+                                                   for g in m.ACCELERATORS) for s in m.SITES})

@@ -30,6 +30,18 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class PriceFactors:
+    """Multipliers on catalogue prices for sensitivity studies (1 = as catalogued).
+
+    ``grid`` scales every hourly grid energy price; ``accelerator`` scales the node
+    purchase price and so the annualised node cost and capex.
+    """
+
+    grid: float = 1.0
+    accelerator: float = 1.0
+
+
+@dataclass(frozen=True)
 class ModelInputs:
     """Everything the optimisation model needs.
 
@@ -58,6 +70,8 @@ class ModelInputs:
     energy : scalar costs, see :data:`ENERGY_KEYS`.
     options : which supply options exist (``grid``, ``pv``, ``wind``, ``ppa_solar``,
         ``ppa_wind``, ``battery``, ``backup``).
+    price_factors : sensitivity multipliers on grid and accelerator prices.
+    maximise_compute, minimise_emissions : the objective (default: least cost).
     """
 
     sites: pd.DataFrame
@@ -74,7 +88,9 @@ class ModelInputs:
     energy: dict[str, float]
     options: dict[str, bool]
     policy: Policy = field(default_factory=Policy)
+    price_factors: PriceFactors = field(default_factory=PriceFactors)
     maximise_compute: bool = False
+    minimise_emissions: bool = False
     elastic: bool = False
 
 

@@ -26,7 +26,7 @@ REQUIRED_FINANCE = {
     "staff_cost_eur_per_fte_year", "network_storage_capex_frac", "carbon_price_eur_per_t",
     "insurance_tax_frac_per_year", "site_fixed_eur_per_year", "gas_price_eur_per_mwh_th",
     "diesel_price_eur_per_mwh_th", "building_module_mw", "datacentre_land_ha_per_mw_it",
-    "pv_land_ha_per_mw", "wind_land_ha_per_mw",
+    "pv_land_ha_per_mw", "wind_land_ha_per_mw", "grid_price_factor", "accelerator_price_factor",
 }
 
 

@@ -9,13 +9,14 @@ are the core's sustained rates; PUE follows the cooling table's temperature law.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from models import ModelInputs, Policy
+from models import ModelInputs, Policy, PriceFactors
 from planner.catalogue import Catalogue
 from planner.errors import GigaplanError, ScenarioError
 from planner.optimise.finance import capital_recovery_factor
@@ -241,6 +242,37 @@ def _energy(scenario: Scenario, catalogue: Catalogue, fin: dict) -> dict[str, fl
     }
 
 
+def policy_inputs(scenario: Scenario, fin: dict[str, float]) -> Policy:
+    """The model's policy: the scenario's, with the finance default carbon price."""
+    pol = scenario.policy
+    return Policy(
+        carbon_price_eur_per_t=pol.carbon_price_eur_per_t if pol.carbon_price_eur_per_t
+        is not None else fin["carbon_price_eur_per_t"],
+        carbon_cap_t_per_year=pol.carbon_cap_t_per_year,
+        renewable_share_frac=pol.renewable_share_frac,
+        hourly_matching=pol.renewable_matching.value == "hourly",
+        min_member_states=pol.min_member_states, max_country_share_frac=pol.max_country_share_frac,
+        budget_eur=pol.budget_eur, max_water_m3_per_year=pol.max_water_m3_per_year,
+        max_sites=scenario.sites.max_sites, min_site_it_mw=pol.min_site_it_mw)
+
+
+def price_factors(fin: dict[str, float]) -> PriceFactors:
+    """Sensitivity multipliers on grid and accelerator prices (finance parameters)."""
+    return PriceFactors(grid=fin["grid_price_factor"], accelerator=fin["accelerator_price_factor"])
+
+
+def with_levers(prepared: Prepared, scenario: Scenario, catalogue: Catalogue) -> Prepared:
+    """``prepared`` with the lever numbers of ``scenario`` (same structure, other numbers).
+
+    Only valid when ``scenario`` differs from the prepared one in lever fields alone
+    (see :func:`planner.optimise.solve.structure_key`).
+    """
+    fin = finance_values(scenario, catalogue)
+    inputs = dataclasses.replace(prepared.inputs, policy=policy_inputs(scenario, fin),
+                                 price_factors=price_factors(fin))
+    return dataclasses.replace(prepared, inputs=inputs, finance=fin)
+
+
 def prepare(scenario: Scenario, catalogue: Catalogue, elastic: bool = False) -> Prepared:
     """All model inputs for ``scenario`` (see module docstring for the formulas)."""
     fin = finance_values(scenario, catalogue)
@@ -261,16 +293,6 @@ def prepare(scenario: Scenario, catalogue: Catalogue, elastic: bool = False) -> 
                                                            names=["site", "period"]))
     options, training, inf_rate, hpc_rate = _workloads(scenario, catalogue, accels)
     energy = scenario.energy
-    pol = scenario.policy
-    policy = Policy(
-        carbon_price_eur_per_t=pol.carbon_price_eur_per_t if pol.carbon_price_eur_per_t
-        is not None else fin["carbon_price_eur_per_t"],
-        carbon_cap_t_per_year=pol.carbon_cap_t_per_year,
-        renewable_share_frac=pol.renewable_share_frac,
-        hourly_matching=pol.renewable_matching.value == "hourly",
-        min_member_states=pol.min_member_states, max_country_share_frac=pol.max_country_share_frac,
-        budget_eur=pol.budget_eur, max_water_m3_per_year=pol.max_water_m3_per_year,
-        max_sites=scenario.sites.max_sites, min_site_it_mw=pol.min_site_it_mw)
     inputs = ModelInputs(
         sites=sites, accelerators=accels, cooling=cooling, periods=periods.table[["weight_h", "day"]],
         profiles=profiles, pue=_pue_series(periods, scenario, catalogue).reindex(
@@ -287,6 +309,8 @@ def prepare(scenario: Scenario, catalogue: Catalogue, elastic: bool = False) -> 
                  "wind": "wind_onshore" in energy.onsite,
                  "ppa_solar": "pv_utility" in energy.ppa, "ppa_wind": "wind_onshore" in energy.ppa,
                  "battery": energy.battery, "backup": energy.backup.value != "none"},
-        policy=policy, maximise_compute=scenario.objective.value == "max_compute",
+        policy=policy_inputs(scenario, fin), price_factors=price_factors(fin),
+        maximise_compute=scenario.objective.value == "max_compute",
+        minimise_emissions=scenario.objective.value == "min_emissions",
         elastic=elastic)
     return Prepared(inputs=inputs, periods=periods, workload_options=options, finance=fin)

@@ -128,9 +128,9 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
     """The pydantic model that owns the last key of ``loc`` (to list allowed fields)."""
-    model: Any = Scenario
+    model: Any = root
     for part in loc[:-1]:
         if isinstance(part, int) or model is None:
             continue
@@ -151,8 +151,9 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def validation_problems(exc: ValidationError, locator: Locator) -> list[Problem]:
-    """Turn pydantic errors into located problems with what is allowed."""
+def validation_problems(exc: ValidationError, locator: Locator,
+                        model: type[BaseModel] = Scenario) -> list[Problem]:
+    """Turn pydantic errors (of ``model``) into located problems with what is allowed."""
     problems = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
@@ -160,7 +161,7 @@ def validation_problems(exc: ValidationError, locator: Locator) -> list[Problem]
         allowed = None
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            owner = _model_at(loc)
+            owner = _model_at(loc, model)
             names = sorted(owner.model_fields) if owner else []
             message = f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), names)}"
             allowed = ", ".join(names) or None

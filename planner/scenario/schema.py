@@ -178,6 +178,7 @@ class Objective(StrEnum):
 
     min_cost = "min_cost"
     max_compute = "max_compute"
+    min_emissions = "min_emissions"
 
 
 class Solver(Strict):
