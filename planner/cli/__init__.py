@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from planner import __version__
-from planner.cli import data, estimate, scenario
+from planner.cli import data, estimate, report, scenario
 from planner.cli import solve as solve_cli
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.add_typer(data.app, name="data")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(estimate.app, name="estimate")
 app.command("solve")(solve_cli.command)
+app.command("report")(report.command)
 
 
 def _version(value: bool) -> None:

@@ -11,19 +11,10 @@ from planner.catalogue import load_catalogue
 from planner.cli.render import err, format_value, handle_errors, out, print_frame, print_json
 from planner.errors import UsageError
 from planner.optimise import Plan, solve
+from planner.report.labels import KPI_LABELS
 from planner.scenario import load_scenario
 
 EXIT_INFEASIBLE = 3
-KPI_LABELS = {
-    "tco_eur_per_year": "TCO [EUR/yr]", "capex_eur": "capex [EUR]", "gpus": "GPUs",
-    "eur_per_gpu_hour": "cost per GPU-hour [EUR]", "eur_per_pflop_day": "cost per PFLOP-day [EUR]",
-    "eur_per_million_training_tokens": "cost per 1e6 training tokens [EUR]",
-    "it_mw": "IT load [MW]", "facility_mw": "facility load, mean [MW]", "pue": "PUE [-]",
-    "renewable_share": "renewable share, annual [-]",
-    "renewable_share_hourly": "renewable share, hourly-matched [-]",
-    "emissions_t_per_year": "emissions [tCO2/yr]", "water_m3_per_year": "water [m3/yr]",
-    "sites_open": "sites", "member_states": "member states",
-}
 
 
 def print_plan(plan: Plan) -> None:

@@ -1,0 +1,87 @@
+"""`gigaplan report PATH --xlsx FILE`: the Excel workbook of a plan, a scenario or a study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.catalogue import load_catalogue
+from planner.cli.render import err, handle_errors, out
+from planner.errors import UsageError
+from planner.optimise import load_plan, solve
+from planner.report import study_to_excel, to_excel
+from planner.report.sheet import check_target
+from planner.scenario import load_scenario
+
+EXIT_INFEASIBLE = 3
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+KINDS = "a plan folder (plan.json), a study folder (study.json) or a scenario file (.yaml)"
+
+
+def command(path: Annotated[Path, typer.Argument(help="plan folder (from `gigaplan solve --out`), "
+                                                      "study folder, or scenario YAML")],
+            xlsx: Annotated[Path | None, typer.Option("--xlsx", help="workbook to write "
+                                                                     "(.xlsx)")] = None,
+            data: Annotated[Path | None, typer.Option("--data", help="catalogue folder")] = None,
+            time_limit: Annotated[float | None, typer.Option(
+                help="solver time limit [s] when PATH is a scenario")] = None,
+            ) -> None:
+    """Write the Excel report of a plan, a scenario (solved first) or a batch study.
+
+    Exit 0 when written, 2 on bad input (nothing written), 3 when the scenario is
+    infeasible (the workbook is written with the reasons), 1 on a solver error.
+    """
+    status = _report(path, xlsx, data, time_limit)
+    if status == "infeasible":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if status == "error":
+        raise typer.Exit(1)
+
+
+@handle_errors
+def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float | None) -> str:
+    if xlsx is None:
+        raise UsageError.single("required: the workbook to write, e.g. --xlsx plan.xlsx",
+                                field="--xlsx")
+    check_target(xlsx)
+    kind = _kind(path)
+    if time_limit is not None and (kind != "scenario" or time_limit <= 0):
+        raise UsageError.single("must be positive and applies only to a scenario file",
+                                field="--time-limit")
+    if kind == "study":
+        from planner.study import load  # the study package is imported only when needed
+
+        study_to_excel(load(path), xlsx)
+        out.print(f"study workbook written to {xlsx}", markup=False)
+        return "optimal"
+    catalogue = load_catalogue(data)
+    if kind == "plan":
+        plan = load_plan(path)
+    else:
+        plan = solve(load_scenario(path, catalogue), catalogue, time_limit)
+    to_excel(plan, xlsx, catalogue)
+    if plan.explanation:
+        err.print(f"{plan.status}:", markup=False)
+        for line in plan.explanation:
+            err.print(f"  - {line}", markup=False)
+    out.print(f"{plan.meta.get('scenario')}: {plan.status}; workbook written to {xlsx}",
+              markup=False)
+    return plan.status
+
+
+def _kind(path: Path) -> str:
+    """``plan``, ``study`` or ``scenario``: what PATH holds."""
+    if path.is_dir():
+        if (path / "plan.json").is_file():
+            return "plan"
+        if (path / "study.json").is_file():
+            return "study"
+        raise UsageError.single("folder holds neither plan.json nor study.json", file=str(path),
+                                allowed=KINDS)
+    if not path.exists():
+        raise UsageError.single("not found", file=str(path), allowed=KINDS)
+    if path.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise UsageError.single("not a plan, study or scenario", file=str(path), allowed=KINDS)
+    return "scenario"
