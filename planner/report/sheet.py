@@ -144,11 +144,11 @@ def new_workbook() -> Workbook:
 def check_target(path: Path | str) -> Path:
     """The workbook path, if it can be an ``.xlsx`` file in an existing folder."""
     path = Path(path)
+    if path.is_dir():
+        raise UsageError.single("is a folder; give a file name ending in .xlsx", file=str(path))
     if path.suffix.lower() != ".xlsx":
         raise UsageError.single("the workbook's name must end in .xlsx", file=str(path),
                                 allowed=".xlsx")
-    if path.is_dir():
-        raise UsageError.single("is a folder; give a file name ending in .xlsx", file=str(path))
     if not path.parent.is_dir():
         raise UsageError.single("folder does not exist", file=str(path.parent))
     return path
