@@ -115,7 +115,7 @@ def summary_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
         ("time resolution", used.spec.get("time", {}).get("resolution", ""), "", "resolution"),
         ("representative days", meta.get("representative_days"), "days",
          "representative_days"),
-        ("periods", meta.get("periods"), "h", "periods"),
+        ("periods in the model", meta.get("periods"), "-", "periods"),
         ("solved at", meta.get("solved_at"), "UTC", "solved_at"),
         ("report written at", datetime.now(UTC).isoformat(timespec="seconds"), "UTC",
          "written_at"),

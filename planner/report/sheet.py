@@ -128,8 +128,9 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, name: str, row: int = 1, col
 
 
 def _width(label: str, values: list[object], fmt: str) -> float:
-    longest = max((len(f"{v:,.2f}") if isinstance(v, float) and fmt != "0.0%" else len(str(v))
-                   for v in values[:2000] if v is not None), default=0)
+    shown = (6 if fmt == "0.0%" else len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
+             for v in values[:2000] if v is not None)
+    longest = max(shown, default=0)
     header = max((len(word) for word in label.split()), default=0)
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2, header + 2, min(len(label), 24))))
 

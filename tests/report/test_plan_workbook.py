@@ -98,6 +98,8 @@ def test_costs_total_reconciles_with_the_tco_to_the_cent(wb, demo_plan):
     assert ws.cell(total_row + 1, col).value.startswith("=SUM(")  # live check in Excel
     summary = {r["key"]: r["value"] for r in table_rows(wb["Summary"], "Summary")}
     assert summary["tco_eur_per_year"] == pytest.approx(tco, abs=0.005)
+    capex = [r["capex [EUR]"] for r in table_rows(ws, "Costs")]
+    assert sum(capex) == pytest.approx(demo_plan.kpis["capex_eur"], abs=0.005)
     for row in table_rows(ws, "Costs"):  # annuity + the rest = the annual cost
         if row["annualised capex [EUR/yr]"] is not None:
             assert row["annualised capex [EUR/yr]"] + row["operating and other [EUR/yr]"] == \
