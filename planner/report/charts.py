@@ -6,12 +6,14 @@ from collections.abc import Sequence
 
 from openpyxl.chart import AreaChart, BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.report.sheet import Placed
 
 WIDTH_CM, HEIGHT_CM = 18.0, 9.0
 CHART_WIDTH_CHARS = 100  # about WIDTH_CM in Excel's column-width units
+MARKER_COLOUR = "1F4E78"
 
 
 def _size(chart, title: str, x_title: str | None, y_title: str | None) -> None:
@@ -73,11 +75,12 @@ def scatter_chart(data: Worksheet, x: tuple[int, str], y: tuple[int, str], rows:
     """Markers only: column ``y`` against column ``x`` (column number, axis title)."""
     first, last = rows
     chart = ScatterChart()
-    chart.style = 13
     series = Series(Reference(data, min_col=y[0], min_row=first, max_row=last),
                     Reference(data, min_col=x[0], min_row=first, max_row=last), title=y[1])
     series.marker.symbol = "circle"
     series.marker.size = 5
+    series.marker.graphicalProperties = GraphicalProperties(solidFill=MARKER_COLOUR)
+    series.marker.graphicalProperties.line.solidFill = MARKER_COLOUR
     series.graphicalProperties.line.noFill = True
     chart.series.append(series)
     chart.legend = None

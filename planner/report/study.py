@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner import __version__
 from planner.report import charts
-from planner.report.labels import column_label
+from planner.report.labels import KPI_LABELS, column_label, split_label
 from planner.report.sheet import Placed, check_target, new_workbook, put, save, write_table
 
 SOLVED = ("optimal", "time_limit")
@@ -124,7 +124,8 @@ def _charts(ws: Worksheet, data: Worksheet, placed: Placed, results: pd.DataFram
     for name in numeric[:MAX_CHARTED_PARAMETERS]:
         for kpi in kpis:
             x, y = _axis(placed, labels, name), _axis(placed, labels, kpi)
-            ws.add_chart(charts.scatter_chart(data, x, y, rows, f"{kpi} against {name}"),
+            title = f"{split_label(KPI_LABELS[kpi])[0]} against {name}"
+            ws.add_chart(charts.scatter_chart(data, x, y, rows, title),
                          slots.pop(0))
     if not numeric:
         put(ws, 2, 1, "no numeric varied parameter: see the Results sheet")

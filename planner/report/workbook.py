@@ -120,9 +120,12 @@ def _energy(ws: Worksheet, plan: Plan) -> None:
     site = dispatch_frame["site"].iloc[0]  # the largest chosen site
     at_site = dispatch_frame[dispatch_frame["site"] == site]
     day = at_site.groupby("day")["weight [h]"].first().idxmax()  # the most typical day
-    rows = at_site.index[at_site["day"] == day]
-    weight_days = at_site.loc[rows[0], "weight [h]"] / 24.0
-    title = f"Dispatch at {site}, representative day {day} (stands for {weight_days:.0f} days)"
+    day_rows = at_site.index[at_site["day"] == day]
+    rows = day_rows[:24]  # a full-year plan has one "day" of 8760 hours: show its first day
+    days = at_site.loc[rows[0], "weight [h]"]  # each hour stands for this many hours of the year
+    what = f"representative day {day} (stands for {days:.0f} days)" if len(day_rows) <= 24 \
+        else "first day of the year"
+    title = f"Dispatch at {site}, {what}"
     chart = charts.dispatch_chart(ws, dispatch, (rows[0] + 2, rows[-1] + 2),
                                   plan_tables.DISPATCH_SUPPLY, "facility load [MW]", title)
     ws.add_chart(chart, f"A{_below(annual) + 20}")

@@ -171,13 +171,15 @@ def test_assumptions_and_sources_cover_the_inputs_used(wb, demo_plan):
     assert all(r["title"] for r in sources)
 
 
-def test_four_native_charts(plan_xlsx):
+def test_four_native_charts(plan_xlsx, demo_plan):
     with zipfile.ZipFile(plan_xlsx) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) >= 4
         assert not [n for n in z.namelist() if n.startswith("xl/media/")]  # not pictures
         kinds = " ".join(z.read(n).decode() for n in charts)
     assert all(f"{kind}Chart>" in kinds for kind in ("bar", "area", "line"))
+    typical_days = demo_plan.energy["weight_h"].max()  # an hour of the day stands for as many
+    assert f"(stands for {typical_days:.0f} days)" in kinds
 
 
 def test_an_infeasible_plan_gets_summary_with_reasons_assumptions_and_sources(
