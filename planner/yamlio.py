@@ -82,3 +82,20 @@ def read_text_limited(path: Path, limit: int = MAX_YAML_BYTES) -> str:
     if size > limit:
         raise ValueError(f"file is {size:,} bytes; scenario files are limited to {limit:,} bytes")
     return path.read_text(encoding="utf-8")
+
+
+def read_yaml_file(path: Path, what: str = "scenario") -> tuple[Any, dict[KeyPath, int]]:
+    """Read and parse a YAML file; a missing, unreadable or malformed file is a ScenarioError."""
+    from planner.errors import ScenarioError
+
+    shown = str(path)
+    try:
+        text = read_text_limited(path)
+    except FileNotFoundError:
+        raise ScenarioError.single(f"{what} file not found", file=shown) from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ScenarioError.single(f"cannot read {what}: {exc}", file=shown) from None
+    try:
+        return parse_yaml(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError([yaml_problem(exc, shown)]) from None

@@ -7,6 +7,7 @@ import typer
 from planner import __version__
 from planner.cli import data, estimate, report, scenario
 from planner.cli import solve as solve_cli
+from planner.cli import study as study_cli
 
 app = typer.Typer(
     name="gigaplan",
@@ -20,6 +21,7 @@ app.add_typer(scenario.app, name="scenario")
 app.add_typer(estimate.app, name="estimate")
 app.command("solve")(solve_cli.command)
 app.command("report")(report.command)
+app.command("study")(study_cli.command)
 
 
 def _version(value: bool) -> None:

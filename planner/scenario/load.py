@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import Problem, ScenarioError, did_you_mean
 from planner.scenario.schema import Scenario
-from planner.yamlio import KeyPath, parse_yaml, read_text_limited, yaml_problem
+from planner.yamlio import KeyPath, read_yaml_file
 
 MAX_EXTENDS_DEPTH = 10
 
@@ -45,16 +45,7 @@ class Locator:
 
 def _read_layer(path: Path) -> Layer:
     shown = str(path)
-    try:
-        text = read_text_limited(path)
-    except FileNotFoundError:
-        raise ScenarioError.single("file not found", file=shown) from None
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ScenarioError.single(f"cannot read scenario: {exc}", file=shown) from None
-    try:
-        data, lines = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError([yaml_problem(exc, shown)]) from None
+    data, lines = read_yaml_file(path)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise ScenarioError.single(f"a scenario must be a mapping of fields; this file is {kind}",

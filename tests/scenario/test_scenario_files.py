@@ -162,7 +162,7 @@ def test_huge_file_is_refused_before_parsing(tmp_path, catalogue):
 
 def test_missing_file(tmp_path, catalogue):
     (problem,) = problems_of(tmp_path / "nope.yaml", catalogue)
-    assert problem.message == "file not found"
+    assert problem.message == "scenario file not found"
 
 
 def test_extends_merges_mappings_and_replaces_lists(tmp_path, catalogue):

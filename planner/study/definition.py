@@ -1,0 +1,64 @@
+"""Read a study file: YAML with line numbers, the schema, the base scenario, the design."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from planner.catalogue import Catalogue
+from planner.errors import ScenarioError
+from planner.scenario import Scenario, load_scenario, scenario_hash
+from planner.scenario.load import Layer, Locator, validation_problems
+from planner.study.design import Variant, expand
+from planner.study.spec import Study
+from planner.yamlio import read_yaml_file
+
+
+@dataclass
+class StudyPlan:
+    """A validated study: its definition, base scenario, variants and definition hash."""
+
+    file: str
+    study: Study
+    base: Scenario
+    variants: list[Variant]
+    definition_hash: str
+    data_version: str
+
+
+def load_study(path: str | Path, catalogue: Catalogue) -> StudyPlan:
+    """Load and validate a study file and expand its design.
+
+    Raises
+    ------
+    ScenarioError
+        With file, line and field for a malformed file, an unknown or repeated field,
+        a bad distribution, a missing base scenario or a variant the scenario schema
+        rejects.
+    """
+    path = Path(path)
+    shown = str(path)
+    data, lines = read_yaml_file(path, "study")
+    if not isinstance(data, dict):
+        raise ScenarioError.single("a study must be a mapping of fields (study, base, sweeps, "
+                                   "grid, zip, monte_carlo, pareto, ...)", file=shown, line=1)
+    try:
+        study = Study.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(validation_problems(exc, Locator([Layer(shown, data, lines)]),
+                                                model=Study)) from None
+    base_path = (path.parent / study.base)
+    if not base_path.is_file():
+        raise ScenarioError.single(f"base scenario '{study.base}' not found (looked for "
+                                   f"{base_path})", file=shown, line=lines.get(("base",)),
+                                   field="base")
+    base = load_scenario(base_path, catalogue)
+    variants = expand(study, base, catalogue, shown, lines)
+    definition = {"study": study.model_dump(mode="json"), "base": scenario_hash(base),
+                  "data_version": catalogue.version}
+    digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
+    return StudyPlan(shown, study, base, variants, digest, catalogue.version)

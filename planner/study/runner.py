@@ -1,0 +1,358 @@
+"""Run a study: locally on a process pool, or on a Dask cluster (address or SLURM).
+
+The driver validates the study, writes ``study.json`` and the design, skips what is
+already finished (resume), hands out batches, and rewrites the consolidated table
+as results arrive. Workers write their own result files (the study folder must be
+on a filesystem the workers share, as on an HPC cluster); the driver also writes
+any result a worker returned but could not write, so nothing finished is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import wait as wait_local
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner import __version__
+from planner.catalogue import load_catalogue
+from planner.errors import UsageError
+from planner.study import store
+from planner.study.definition import StudyPlan, load_study
+from planner.study.design import ANCHOR_EMISSIONS, Variant, pareto_caps, stage
+from planner.study.worker import failure, run_batch
+
+TABLE_EVERY_S = 2.0
+
+
+@dataclass
+class StudyRun:
+    """What a run did: counts and where the results are."""
+
+    folder: Path
+    variants: int
+    already_done: int
+    solved_now: int
+    failed: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+
+class Progress:
+    """Callbacks for progress (the CLI draws a bar; the API default prints nothing)."""
+
+    def start(self, total: int, done: int, failed: int) -> None:
+        """Called once before solving."""
+
+    def update(self, done: int, failed: int) -> None:
+        """Called as results arrive."""
+
+    def stop(self) -> None:
+        """Called once at the end."""
+
+
+def _header(sp: StudyPlan, created: str | None) -> dict[str, Any]:
+    return {"study": sp.study.study, "description": sp.study.description, "file": sp.file,
+            "base": sp.study.base, "base_scenario": sp.base.name,
+            "definition_hash": sp.definition_hash, "data_version": sp.data_version,
+            "gigaplan_version": __version__, "seed": sp.study.seed,
+            "kind": "pareto" if sp.study.pareto else "design", "varied": sp.study.varied,
+            "variants": len(sp.variants), "reuse_models": sp.study.reuse_models,
+            "batch_size": sp.study.batch_size,
+            "solver": sp.study.solver.model_dump(),
+            "created": created or datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _design_frame(variants: list[Variant]) -> pd.DataFrame:
+    return pd.DataFrame({"variant": [v.id for v in variants], "batch": [v.batch for v in variants],
+                         "pareto": [None if v.pareto is None else str(v.pareto)
+                                    for v in variants],
+                         "values_json": [json.dumps(v.values, sort_keys=True) for v in variants],
+                         "structure": [v.structure for v in variants]})
+
+
+def prepare_folder(sp: StudyPlan, folder: Path, restart: bool) -> dict[str, Any]:
+    """Create or check the study folder; return its header.
+
+    Raises
+    ------
+    UsageError
+        When the folder holds another study definition (unless ``restart``) or is
+        a non-empty folder that is not a study.
+    """
+    created = None
+    if folder.exists() and not folder.is_dir():
+        raise UsageError.single("exists and is not a folder", field="--out", file=str(folder))
+    if (folder / store.STUDY_FILE).is_file():
+        old = store.read_header(folder)
+        if old.get("definition_hash") != sp.definition_hash:
+            if not restart:
+                raise UsageError.single(
+                    f"holds results of a different study definition (hash "
+                    f"{old.get('definition_hash')}, this file {sp.definition_hash}: the study "
+                    "file, its base scenario or the data changed); use another --out folder, "
+                    "or --restart to delete the old results", field="--out", file=str(folder))
+            for name in (store.RESULTS_DIR, "plans"):
+                shutil.rmtree(folder / name, ignore_errors=True)
+            for name in (store.TABLE_FILE, store.DESIGN_FILE):
+                (folder / name).unlink(missing_ok=True)
+        else:
+            created = old.get("created")
+    elif folder.is_dir() and any(folder.iterdir()):
+        raise UsageError.single("is a non-empty folder that is not a study folder; refusing to "
+                                "write into it", field="--out", file=str(folder))
+    (folder / store.RESULTS_DIR).mkdir(parents=True, exist_ok=True)
+    header = _header(sp, created)
+    store.atomic_write_bytes(folder / store.STUDY_FILE, json.dumps(header, indent=1).encode())
+    design = _design_frame(sp.variants)
+    tmp = folder / f".{store.DESIGN_FILE}.tmp"
+    design.to_parquet(tmp, index=False)
+    tmp.replace(folder / store.DESIGN_FILE)
+    store.remove_leftovers(folder)
+    return header
+
+
+class _LocalPool:
+    def __init__(self, workers: int):
+        self.executor = ProcessPoolExecutor(max_workers=workers,
+                                            mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, task):
+        return self.executor.submit(run_batch, task)
+
+    def wait(self, futures, timeout: float):
+        done, _ = wait_local(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        return done
+
+    def close(self, cancel: bool = False) -> None:
+        if cancel:
+            for proc in list(getattr(self.executor, "_processes", {}).values()):
+                proc.terminate()
+        self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class _DaskPool:
+    def __init__(self, client, cluster=None):
+        self.client, self.cluster = client, cluster
+
+    def submit(self, task):
+        return self.client.submit(run_batch, task, pure=False)
+
+    def wait(self, futures, timeout: float):
+        from distributed import wait
+
+        try:
+            result = wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return set()
+        return set(result.done)
+
+    def close(self, cancel: bool = False) -> None:
+        if cancel:
+            self.client.cancel(list(self.client.futures.values()) if hasattr(
+                self.client, "futures") else [])
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def slurm_cluster(workers: int, threads: int):
+    """A dask-jobqueue SLURMCluster with ``workers`` jobs of one worker process each.
+
+    Queue, account, walltime and memory come from Dask's configuration
+    (``~/.config/dask/jobqueue.yaml``, section ``jobqueue.slurm``); cores default to
+    the study's solver threads and memory to 8 GiB when not configured.
+    """
+    import dask
+    from dask_jobqueue import SLURMCluster
+
+    cluster = SLURMCluster(cores=dask.config.get("jobqueue.slurm.cores", None) or threads,
+                           memory=dask.config.get("jobqueue.slurm.memory", None) or "8GiB",
+                           processes=1)
+    cluster.scale(jobs=workers)
+    return cluster
+
+
+def check_pool_options(workers: int | None, scheduler: str | None, cluster: str | None) -> None:
+    """Reject conflicting or unknown executor options before anything is written."""
+    if workers is not None and workers < 1:
+        raise UsageError.single("must be at least 1", field="--workers")
+    if scheduler and cluster:
+        raise UsageError.single("give --scheduler or --cluster, not both", field="--scheduler")
+    if cluster is not None and cluster != "slurm":
+        raise UsageError.single(f"unknown cluster '{cluster}'", field="--cluster",
+                                allowed="slurm")
+    if cluster == "slurm" and shutil.which("sbatch") is None:
+        raise UsageError.single("needs SLURM's 'sbatch' on PATH (run on a SLURM login node), "
+                                "or give --scheduler ADDRESS of a running Dask scheduler",
+                                field="--cluster")
+
+
+def _pool(workers: int, scheduler: str | None, cluster: str | None, threads: int):
+    if scheduler or cluster:
+        from distributed import Client
+
+        jobs = slurm_cluster(workers, threads) if cluster else None
+        try:
+            client = Client(jobs if jobs is not None else scheduler, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UsageError.single(f"cannot reach the Dask scheduler: {exc}",
+                                    field="--scheduler") from None
+        return _DaskPool(client, jobs)
+    return _LocalPool(workers)
+
+
+def _task(folder: Path, data_dir: str | None, reuse: bool, save_plans: bool,
+          variants: list[Variant]) -> dict[str, Any]:
+    return {"folder": str(folder), "data_dir": data_dir, "reuse": reuse, "save_plans": save_plans,
+            "variants": [{"id": v.id, "batch": v.batch, "values": v.values, "pareto": v.pareto,
+                          "spec": v.spec} for v in variants]}
+
+
+def _apply_caps(sp: StudyPlan, results: dict[str, dict]) -> list[Variant]:
+    """Set the Pareto points' caps from their anchors; return points whose anchors failed."""
+    failed = []
+    by_group: dict[int, dict] = {}
+    last = sp.study.pareto.points - 1
+    for v in sp.variants:
+        if v.pareto == ANCHOR_EMISSIONS or v.pareto == last:
+            by_group.setdefault(v.group, {})[v.pareto] = results.get(v.id)
+    for v in sp.variants:
+        if stage(v) != 2:
+            continue
+        anchors = by_group.get(v.group, {})
+        low, high = anchors.get(ANCHOR_EMISSIONS), anchors.get(last)
+        if not low or not high or not low.get("kpis") or not high.get("kpis"):
+            failed.append(v)
+            continue
+        caps = pareto_caps(low["kpis"]["emissions_t_per_year"],
+                           high["kpis"]["emissions_t_per_year"], sp.study.pareto.points)
+        v.spec["policy"]["carbon_cap_t_per_year"] = caps[v.pareto]
+    return failed
+
+
+def run_study(study_file: str | Path, out: str | Path, workers: int | None = None,
+              scheduler: str | None = None, cluster: str | None = None,
+              data: str | Path | None = None, restart: bool = False, retry_failed: bool = False,
+              save_plans: bool = False, reuse: bool | None = None,
+              progress: Progress | None = None,
+              on_loaded: Callable[[StudyPlan], None] | None = None) -> StudyRun:
+    """Run (or resume) a study; return what was done.
+
+    Parameters
+    ----------
+    workers : local worker processes (default: the machine's cores), Dask workers to
+        wait for, or SLURM jobs with ``cluster="slurm"``.
+    scheduler : address of a running Dask scheduler (``tcp://host:8786``).
+    restart : delete the results of an older study definition in ``out``.
+    retry_failed : solve again the variants recorded as ``error``.
+    reuse : override the study's ``reuse_models``.
+    """
+    started = time.perf_counter()
+    progress = progress or Progress()
+    data_dir = str(data) if data is not None else None
+    catalogue = load_catalogue(data)
+    check_pool_options(workers, scheduler, cluster)
+    sp = load_study(study_file, catalogue)
+    if on_loaded is not None:
+        on_loaded(sp)
+    folder = Path(out)
+    use_reuse = sp.study.reuse_models if reuse is None else reuse
+    if not use_reuse:
+        for i, v in enumerate(sp.variants):
+            v.batch = i
+    prepare_folder(sp, folder, restart)
+    results = store.read_results(folder)
+    if retry_failed:
+        results = {k: r for k, r in results.items() if r["status"] != "error"}
+    already = len(results)
+    n_workers = workers or multiprocessing.cpu_count()
+    progress.start(len(sp.variants), already, _failed(results))
+    solved_now = 0
+    pool = None
+    try:
+        for current_stage in (1, 2):
+            if current_stage == 2:
+                if not sp.study.pareto:
+                    break
+                for v in _apply_caps(sp, results):
+                    if v.id not in results:
+                        results[v.id] = failure(_task(folder, data_dir, use_reuse, False, [v])[
+                            "variants"][0], "a Pareto anchor of this front failed")
+                        store.write_result(folder, results[v.id])
+            pending = [v for v in sp.variants if stage(v) == current_stage and v.id not in results]
+            if not pending:
+                continue
+            batches: dict[int, list[Variant]] = {}
+            for v in pending:
+                batches.setdefault(v.batch, []).append(v)
+            if pool is None:
+                pool = _pool(min(n_workers, len(batches)) if not (scheduler or cluster)
+                             else n_workers, scheduler, cluster, sp.study.solver.threads)
+            futures = {pool.submit(_task(folder, data_dir, use_reuse, save_plans, b)): b
+                       for b in batches.values()}
+            last_table = 0.0
+            while futures:
+                finished = pool.wait(list(futures), timeout=0.5)
+                for fut in finished:
+                    batch = futures.pop(fut)
+                    try:
+                        returned = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - a dead worker fails its batch only
+                        returned = []
+                        on_disk = store.read_results(folder)
+                        for v in batch:
+                            if v.id in on_disk:
+                                returned.append(on_disk[v.id])
+                            else:
+                                rec = failure(_task(folder, data_dir, use_reuse, False, [v])[
+                                    "variants"][0], f"worker failed: {type(exc).__name__}: {exc}")
+                                store.write_result(folder, rec)
+                                returned.append(rec)
+                    for rec in returned:
+                        if not (folder / store.RESULTS_DIR / f"{rec['variant']}.json").is_file():
+                            store.write_result(folder, rec)
+                        results[rec["variant"]] = rec
+                        solved_now += 1
+                on_disk = store.read_results(folder)
+                progress.update(len(set(on_disk) | set(results)),
+                                _failed({**on_disk, **results}))
+                if time.perf_counter() - last_table > TABLE_EVERY_S:
+                    _write_table(folder, sp)
+                    last_table = time.perf_counter()
+    except BaseException:
+        if pool is not None:
+            pool.close(cancel=True)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.close()
+        progress.stop()
+    _write_table(folder, sp)
+    final = store.read_results(folder)
+    statuses: dict[str, int] = {}
+    for r in final.values():
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    return StudyRun(folder, len(sp.variants), already, solved_now, _failed(final), statuses,
+                    time.perf_counter() - started)
+
+
+def _failed(results: dict[str, dict]) -> int:
+    """Variants without a plan (infeasible, error, or no incumbent in the time limit)."""
+    return sum(1 for r in results.values() if not r.get("kpis"))
+
+
+def _write_table(folder: Path, sp: StudyPlan) -> None:
+    header = store.read_header(folder)
+    store.write_table(folder, store.results_frame(store.read_results(folder), header,
+                                                  _design_frame(sp.variants)))
