@@ -1,12 +1,15 @@
-"""gigaplan explorer (Streamlit): browse the catalogue and check a scenario.
+"""gigaplan explorer (Streamlit): check and solve a scenario, browse the catalogue.
 
 Run with ``streamlit run app.py``. The app is thin over the ``planner`` API: it
-loads, validates and summarises; no modelling logic lives here. Solving and
-plan views arrive with the optimiser.
+loads, validates, solves and summarises; no modelling logic lives here. A solved
+plan is kept per scenario hash for the session and offered as an Excel report
+and as plan JSON.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +17,10 @@ import streamlit as st
 
 import planner
 from planner.catalogue import TABLES
+from planner.cli.render import format_value
 from planner.errors import GigaplanError
+from planner.report import to_excel
+from planner.report.labels import KPI_LABELS
 from planner.roofline.architecture import from_catalogue
 from planner.roofline.chart import roofline_figure, transformer_points
 from planner.roofline.hardware import accelerator
@@ -61,6 +67,43 @@ def scenario_page() -> None:
     st.dataframe(pd.DataFrame(summary["workloads"]), hide_index=True)
     st.download_button("Download resolved scenario YAML", to_yaml(scenario),
                        file_name=f"{scenario.name}.yaml", mime="application/x-yaml")
+    plan_section(scenario, summary["scenario_hash"])
+
+
+def plan_section(scenario: planner.Scenario, digest: str) -> None:
+    """Solve on request; show status and KPIs; offer the Excel report and plan JSON."""
+    plans = st.session_state.setdefault("plans", {})
+    if st.button("Solve", type="primary", key="solve"):
+        with st.spinner(f"Solving {scenario.name} with HiGHS..."):
+            plans[digest] = planner.solve(scenario, catalogue())
+    plan = plans.get(digest)
+    if plan is None:
+        st.caption("Solve to see the plan (the flagship takes about 90 s; demo-small about 2 s).")
+        return
+    gap = "" if plan.gap is None else f", proven gap {plan.gap:.2%}"
+    st.subheader(f"Plan: {plan.status}{gap}")
+    for line in plan.explanation:
+        st.warning(line)
+    if plan.has_solution:
+        kpis = pd.DataFrame([{"KPI": label, "value": format_value(plan.kpis[key])}
+                             for key, label in KPI_LABELS.items() if key in plan.kpis])
+        st.dataframe(kpis, hide_index=True)
+    reports = st.session_state.setdefault("reports", {})
+    if digest not in reports:
+        reports[digest] = excel_bytes(plan)
+    st.download_button("Download Excel report", reports[digest], key="xlsx",
+                       file_name=f"{scenario.name}-plan.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button("Download plan JSON", json.dumps(plan.summary(), indent=2, default=str),
+                       file_name=f"{scenario.name}-plan.json", mime="application/json",
+                       key="json")
+
+
+def excel_bytes(plan: planner.Plan) -> bytes:
+    """The plan's Excel report (planner.report.to_excel) as bytes for download."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = to_excel(plan, Path(tmp) / "plan.xlsx", catalogue())
+        return path.read_bytes()
 
 
 def catalogue_page() -> None:

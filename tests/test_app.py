@@ -42,3 +42,24 @@ def test_roofline_page_draws_the_chart():
     assert not at.exception
     assert at.header[0].value == "Roofline"
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_solving_the_demo_shows_kpis_and_offers_the_excel_report():
+    import io
+
+    import openpyxl
+
+    at = app()
+    at.selectbox[0].select("demo-small.yaml").run()
+    at.button(key="solve").click().run()
+    assert not at.exception
+    assert at.subheader[1].value.startswith("Plan: optimal, proven gap")
+    kpis = dict(zip(at.dataframe[1].value["KPI"], at.dataframe[1].value["value"], strict=True))
+    assert kpis["GPUs"] == "776" and "TCO [EUR/yr]" in kpis
+    report = at.session_state["reports"]
+    [data] = report.values()
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames[:3] == ["Summary", "Sites", "Fleet"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download resolved scenario YAML", "Download Excel report",
+                      "Download plan JSON"]
