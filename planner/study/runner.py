@@ -165,12 +165,13 @@ class _DaskPool:
             self.cluster.close()
 
 
-def slurm_cluster(workers: int, threads: int):
+def slurm_cluster(workers: int, threads: int, submit: bool = True):
     """A dask-jobqueue SLURMCluster with ``workers`` jobs of one worker process each.
 
     Queue, account, walltime and memory come from Dask's configuration
     (``~/.config/dask/jobqueue.yaml``, section ``jobqueue.slurm``); cores default to
-    the study's solver threads and memory to 8 GiB when not configured.
+    the study's solver threads and memory to 8 GiB when not configured. With
+    ``submit=False`` no job is submitted (to inspect ``cluster.job_script()``).
     """
     import dask
     from dask_jobqueue import SLURMCluster
@@ -178,7 +179,8 @@ def slurm_cluster(workers: int, threads: int):
     cluster = SLURMCluster(cores=dask.config.get("jobqueue.slurm.cores", None) or threads,
                            memory=dask.config.get("jobqueue.slurm.memory", None) or "8GiB",
                            processes=1)
-    cluster.scale(jobs=workers)
+    if submit:
+        cluster.scale(jobs=workers)
     return cluster
 
 

@@ -217,3 +217,15 @@ def test_report_writes_the_study_workbook_from_the_folder(local_two, tmp_path):
     tco = header.index("tco_eur_per_year [EUR/yr]")
     frame = load(local_two)
     assert [r[tco] for r in body] == pytest.approx(list(frame["tco_eur_per_year"]), abs=0.005)
+
+
+def test_slurm_workers_are_jobs_of_one_worker_with_the_solver_threads():
+    from planner.study.runner import slurm_cluster
+
+    cluster = slurm_cluster(workers=4, threads=2, submit=False)
+    try:
+        script = cluster.job_script()
+    finally:
+        cluster.close()
+    assert "#SBATCH --cpus-per-task=2" in script and "#SBATCH --mem=" in script
+    assert "--nthreads 2" in script and cluster.scheduler_address in script
