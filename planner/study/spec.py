@@ -150,7 +150,9 @@ class Study(Strict):
     seed: Annotated[int, Field(ge=0)] = 0
     solver: StudySolver = Field(default_factory=StudySolver)
     reuse_models: bool = Field(True, description="re-solve lever-only variants without rebuilding")
-    batch_size: Annotated[int, Field(ge=1, le=1000)] = 8
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = Field(
+        4, description="variants a worker solves in order on one re-used model; batches are "
+                       "also the unit of parallelism")
 
     @model_validator(mode="after")
     def _design(self) -> Study:

@@ -32,9 +32,9 @@ def test_carbon_sweep_values_and_batches(catalogue):
     prices = [v.values["policy.carbon_price_eur_per_t"] for v in sp.variants]
     assert prices == [25.0 * k for k in range(13)]
     assert all(v.spec["time"]["representative_days"] == 4 for v in sp.variants)
-    # lever-only variants share one structure, so they batch by batch_size (8)
+    # lever-only variants share one structure, so they batch by batch_size (default 4)
     assert len({v.structure for v in sp.variants}) == 1
-    assert [v.batch for v in sp.variants] == [0] * 8 + [1] * 5
+    assert [v.batch for v in sp.variants] == [0] * 4 + [1] * 4 + [2] * 4 + [3]
 
 
 def test_grid_is_a_full_factorial_and_zip_goes_together(catalogue, tmp_path):
