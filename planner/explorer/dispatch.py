@@ -1,0 +1,144 @@
+"""Energy and cooling views of a plan: hourly dispatch of one site and day, PUE, energy mix.
+
+The plan's energy table gives on-site renewables as one flow (``onsite_mw``). To
+draw PV and wind apart, :func:`site_profiles` asks the planner for the same
+representative periods the optimiser used (``planner.optimise.prepare``) and
+:func:`dispatch_day` multiplies the plan's PV and wind capacities by their
+capacity factors; when the parts do not add up to the plan's flow (a plan solved
+with other data) the combined flow is shown instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from planner.catalogue import Catalogue
+from planner.optimise import Plan
+from planner.optimise.prepare import prepare
+from planner.scenario import Scenario
+
+SUPPLY = {  # column -> (label, colour); stacked above zero in this order
+    "grid_import_mw": ("grid", "#7f7f7f"),
+    "ppa_mw": ("PPA", "#1b9e77"),
+    "pv_mw": ("on-site PV", "#f2b701"),
+    "wind_mw": ("on-site wind", "#4c9be8"),
+    "onsite_mw": ("on-site PV and wind", "#8fbf3f"),
+    "battery_discharge_mw": ("battery discharge", "#9467bd"),
+    "backup_mw": ("backup generation", "#8c564b"),
+}
+SINKS = {  # drawn below zero
+    "battery_charge_mw": ("battery charge", "#c5b0d5"),
+    "spill_mw": ("renewables curtailed", "#d9d9d9"),
+}
+TOLERANCE_MW = 1e-3
+
+
+def site_profiles(scenario: Scenario, catalogue: Catalogue) -> pd.DataFrame:
+    """The optimiser's period profiles per site: temperature, capacity factors, price, CO2.
+
+    Index (``site``, ``period``); columns ``temp_air_c``, ``solar_cf_frac``,
+    ``wind_cf_frac``, ``price_eur_per_mwh``, ``grid_co2_g_per_kwh``.
+    """
+    return prepare(scenario, catalogue).periods.profiles
+
+
+def days(plan: Plan) -> pd.DataFrame:
+    """One row per day of the plan's periods: ``day``, ``days_represented``, ``label``.
+
+    Representative days stand for ``weight_h`` days each; a full-year plan has 365
+    days of weight 1 (its periods are the year's hours in order).
+    """
+    e = plan.energy
+    periods = e.drop_duplicates("period").set_index("period").sort_index()
+    if periods["day"].nunique() == 1 and len(periods) > 24:
+        day = periods.index // 24
+    else:
+        day = periods["day"]
+    weight = periods["weight_h"].groupby(day).first()
+    rows = pd.DataFrame({"day": weight.index.astype(int), "days_represented": weight.to_numpy()})
+    rows["label"] = [f"day {d + 1}: stands for {w:,.0f} day{'s' if w != 1 else ''} of the year"
+                     for d, w in zip(rows["day"], rows["days_represented"], strict=True)]
+    return rows
+
+
+def dispatch_day(plan: Plan, site: str, day: int,
+                 profiles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Hourly flows [MW] of one site on one day: supply columns, sinks, facility load, PUE.
+
+    With ``profiles`` (:func:`site_profiles`) on-site supply is split into PV and wind.
+    """
+    e = plan.energy[plan.energy["site"] == site].sort_values("period")
+    full_year = e["day"].nunique() == 1 and len(e) > 24
+    e = e[(e["period"] // 24 == day) if full_year else (e["day"] == day)].copy()
+    e["hour"] = np.arange(len(e))
+    row = plan.sites.loc[site]
+    if profiles is not None and site in profiles.index.get_level_values("site"):
+        prof = profiles.loc[site].reindex(e["period"])
+        pv = row["pv_mw"] * prof["solar_cf_frac"].to_numpy()
+        wind = row["wind_mw"] * prof["wind_cf_frac"].to_numpy()
+        if np.allclose(pv + wind, e["onsite_mw"].to_numpy(), atol=TOLERANCE_MW, rtol=1e-6):
+            e["pv_mw"], e["wind_mw"] = pv, wind
+            e = e.drop(columns="onsite_mw")
+        e["temp_air_c"] = prof["temp_air_c"].to_numpy()
+    it = float(row["it_mw"])
+    e["pue"] = e["facility_mw"] / it if it > 0 else np.nan
+    return e.reset_index(drop=True)
+
+
+def dispatch_figure(day: pd.DataFrame, title: str) -> go.Figure:
+    """Stacked supply above zero, charging and curtailment below, facility load as a line."""
+    fig = go.Figure()
+    for col, (label, colour) in SUPPLY.items():
+        if col in day.columns and day[col].abs().max() > TOLERANCE_MW:
+            fig.add_trace(go.Bar(x=day["hour"], y=day[col].clip(lower=0), name=label,
+                                 marker_color=colour, hovertemplate="%{y:,.2f} MW"))
+    for col, (label, colour) in SINKS.items():
+        if day[col].abs().max() > TOLERANCE_MW:
+            fig.add_trace(go.Bar(x=day["hour"], y=-day[col].clip(lower=0), name=label,
+                                 marker_color=colour, hovertemplate="%{y:,.2f} MW"))
+    fig.add_trace(go.Scatter(x=day["hour"], y=day["facility_mw"], name="facility load",
+                             mode="lines", line={"color": "black", "width": 2.5},
+                             hovertemplate="%{y:,.2f} MW"))
+    fig.update_layout(barmode="relative", bargap=0.05, title=title, template="plotly_white",
+                      xaxis={"title": "hour of the day [UTC]", "dtick": 3},
+                      yaxis={"title": "power [MW]"}, hovermode="x unified",
+                      legend={"orientation": "h", "y": -0.2}, height=430)
+    return fig
+
+
+def pue_figure(day: pd.DataFrame, title: str) -> go.Figure:
+    """PUE through the day, with the outdoor temperature when it is known."""
+    fig = go.Figure(go.Scatter(x=day["hour"], y=day["pue"], name="PUE", mode="lines+markers",
+                               line={"color": "#b2182b"}, hovertemplate="PUE %{y:.3f}"))
+    if "temp_air_c" in day.columns:
+        fig.add_trace(go.Scatter(x=day["hour"], y=day["temp_air_c"], name="air temperature",
+                                 yaxis="y2", mode="lines", line={"color": "#4c9be8", "dash": "dot"},
+                                 hovertemplate="%{y:.1f} °C"))
+    fig.update_layout(title=title, template="plotly_white", hovermode="x unified", height=360,
+                      xaxis={"title": "hour of the day [UTC]", "dtick": 3},
+                      yaxis={"title": "PUE [-]"},
+                      yaxis2={"title": "air temperature [°C]", "overlaying": "y", "side": "right"},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+ANNUAL_SOURCES = {  # the report's Energy table column -> colour of the same flow above
+    "grid import [MWh/yr]": SUPPLY["grid_import_mw"][1], "PPA [MWh/yr]": SUPPLY["ppa_mw"][1],
+    "on-site renewables [MWh/yr]": SUPPLY["onsite_mw"][1],
+    "backup generation [MWh/yr]": SUPPLY["backup_mw"][1],
+}
+
+
+def energy_mix_figure(energy: pd.DataFrame) -> go.Figure:
+    """Annual energy by source at each chosen site (the report's Energy table)."""
+    fig = go.Figure()
+    for col, colour in ANNUAL_SOURCES.items():
+        if col in energy.columns and energy[col].abs().max() > 0:
+            fig.add_trace(go.Bar(x=energy["site"], y=energy[col], name=col.split(" [")[0],
+                                 marker_color=colour, hovertemplate="%{y:,.0f} MWh/yr"))
+    fig.update_layout(barmode="stack", template="plotly_white", title="Annual energy by source",
+                      yaxis={"title": "energy [MWh/yr]"}, height=380, bargap=0.5,
+                      legend={"orientation": "h", "y": -0.2})
+    return fig

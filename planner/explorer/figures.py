@@ -1,0 +1,58 @@
+"""Fleet and cost figures of a plan (plotly), from the same tables as the Excel report."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from planner.optimise import Plan
+from planner.report.plan_tables import ANNUAL, CAPEX, COST_ITEMS
+
+ACCELERATOR_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                       "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def fleet_figure(plan: Plan) -> go.Figure:
+    """GPUs by chosen site, stacked by accelerator."""
+    fleet = plan.fleet
+    order = fleet.groupby("site")["gpus"].sum().sort_values(ascending=False).index.tolist()
+    fig = go.Figure()
+    for i, (acc, rows) in enumerate(fleet.groupby("accelerator", sort=True)):
+        by_site = rows.groupby("site")[["gpus", "nodes", "it_mw"]].sum().reindex(order)
+        fig.add_trace(go.Bar(
+            x=order, y=by_site["gpus"], name=acc,
+            marker_color=ACCELERATOR_COLOURS[i % len(ACCELERATOR_COLOURS)],
+            customdata=by_site[["nodes", "it_mw"]].to_numpy(),
+            hovertemplate=(f"{acc}<br>%{{y:,.0f}} GPUs in %{{customdata[0]:,.0f}} nodes"
+                           "<br>%{customdata[1]:,.2f} MW IT<extra></extra>")))
+    fig.update_layout(barmode="stack", template="plotly_white", title="GPUs by site",
+                      yaxis={"title": "GPUs"}, height=400, legend={"title": "accelerator"})
+    return fig
+
+
+def cost_figure(by_site: pd.DataFrame) -> go.Figure:
+    """Annual cost by item (largest first), stacked by site; heat revenue below zero.
+
+    ``by_site`` is the report's cost table by item and site
+    (``planner.report.plan_tables.cost_tables``).
+    """
+    totals = by_site.groupby("item")[ANNUAL].sum().sort_values()
+    fig = go.Figure()
+    for site, rows in by_site.groupby("site", sort=True):
+        values = rows.groupby("item")[ANNUAL].sum().reindex(totals.index).fillna(0.0)
+        fig.add_trace(go.Bar(
+            y=totals.index, x=values, name=site, orientation="h",
+            customdata=[COST_ITEMS.get(i, i) for i in totals.index],
+            hovertemplate=f"{site}<br>%{{customdata}}<br>%{{x:,.0f}} EUR/yr<extra></extra>"))
+    fig.update_layout(barmode="relative", template="plotly_white",
+                      title="Annual cost by item [EUR/yr]", height=80 + 32 * len(totals),
+                      xaxis={"title": "EUR/yr"}, legend={"title": "site"})
+    return fig
+
+
+def cost_summary(items: pd.DataFrame) -> pd.DataFrame:
+    """The report's cost-by-item table with each item's share of the annual total."""
+    out = items.copy()
+    total = out[ANNUAL].sum()
+    out["share of TCO [fraction]"] = out[ANNUAL] / total if total else float("nan")
+    return out[["item", "what", CAPEX, ANNUAL, "share of TCO [fraction]"]]

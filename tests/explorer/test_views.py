@@ -1,0 +1,112 @@
+"""Figures and tables of a solved plan: map, KPIs, dispatch, cooling, costs, roofline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner.catalogue import EU27
+from planner.explorer import dispatch, figures, geo, kpis
+from planner.explorer.roofline import main_precision, scenario_roofline, workload_points
+from planner.explorer.tables import readable
+from planner.report.plan_tables import cost_tables, energy_table
+from planner.report.used import used_inputs
+
+
+def test_the_map_shades_all_27_member_states_and_sizes_chosen_sites(demo, catalogue):
+    assert set(geo.ISO3) == set(EU27)
+    fig = geo.site_map(catalogue, list(demo.sites.index), geo.chosen_sites(demo.sites),
+                       "grid_co2_g_per_kwh")
+    countries, candidates, chosen = fig.data
+    assert countries.type == "choropleth" and len(countries.locations) == 27
+    assert {"CYP", "MLT"} <= set(countries.locations)
+    assert list(candidates.customdata) == ["julich", "kajaani"]
+    assert len(chosen.lon) == 1 and chosen.marker.size[0] == geo.MAX_MARKER_PX
+    layout = fig.layout.geo
+    assert layout.scope == "world" and layout.resolution == 50  # world_50m: has Cyprus, Malta
+    assert tuple(layout.lonaxis.range) == geo.EUROPE_LON
+
+
+def test_chosen_sites_beside_the_map(demo, catalogue):
+    table = geo.chosen_table(demo.sites, catalogue)
+    assert table.index.tolist() == ["bologna"]
+    assert table.loc["bologna", "GPUs"] == 776 and table.loc["bologna", "country"] == "IT"
+
+
+def test_a_map_without_plan_or_shading(catalogue):
+    fig = geo.site_map(catalogue, ["julich", "nicosia", "malta"], None, None)
+    assert [t.type for t in fig.data] == ["scattergeo"]
+    assert len(fig.data[0].lon) == 3
+
+
+def test_marker_area_is_proportional_to_megawatts():
+    import pandas as pd
+
+    sizes = geo.marker_sizes(pd.Series([400.0, 100.0, 0.0]))
+    assert sizes[0] == pytest.approx(2 * sizes[1])  # four times the MW, twice the diameter
+    assert sizes[2] == geo.MIN_MARKER_PX
+
+
+def test_headline_kpis_are_the_eight_the_issue_asks_for(demo):
+    metrics = {m.label: m.value for m in kpis.headline(demo)}
+    assert list(metrics) == ["TCO [EUR/yr]", "EUR/GPU-h", "GPUs", "facility MW", "PUE",
+                             "renewables", "tCO2/yr", "proven gap"]
+    assert metrics["GPUs"] == "776" and metrics["TCO [EUR/yr]"].endswith(" M")
+    assert kpis.status_line(demo).startswith("optimal, proven gap ")
+    assert kpis.money(1.234e9) == "1.23 bn" and kpis.money(950.0) == "950"
+    assert kpis.megawatts(0.91979) == "0.92" and kpis.megawatts(1234.4) == "1,234"
+
+
+def test_days_stand_for_the_whole_year(demo):
+    days = dispatch.days(demo)
+    assert len(days) == 4 and days["days_represented"].sum() == pytest.approx(365)
+
+
+def test_dispatch_splits_onsite_supply_into_pv_and_wind_and_balances(demo, demo_scenario,
+                                                                     catalogue):
+    profiles = dispatch.site_profiles(demo_scenario, catalogue)
+    for day in range(4):
+        flows = dispatch.dispatch_day(demo, "bologna", day, profiles)
+        assert {"pv_mw", "wind_mw", "temp_air_c"} <= set(flows.columns)
+        assert "onsite_mw" not in flows.columns and len(flows) == 24
+        supply = sum(flows[c] for c in dispatch.SUPPLY if c in flows.columns)
+        sinks = sum(flows[c] for c in dispatch.SINKS)
+        np.testing.assert_allclose(supply - sinks, flows["facility_mw"], atol=1e-5)
+    fig = dispatch.dispatch_figure(dispatch.dispatch_day(demo, "bologna", 0, profiles), "x")
+    assert {t.name for t in fig.data} >= {"grid", "on-site PV", "on-site wind", "facility load"}
+
+
+def test_without_profiles_onsite_supply_stays_one_flow(demo):
+    flows = dispatch.dispatch_day(demo, "bologna", 0)
+    assert "onsite_mw" in flows.columns and "pv_mw" not in flows.columns
+    assert flows["pue"].round(6).eq(round(demo.sites.at["bologna", "pue_mean"], 6)).all()
+
+
+def test_energy_fleet_and_cost_figures(demo, catalogue):
+    mix = dispatch.energy_mix_figure(energy_table(demo))
+    assert {t.name for t in mix.data} == {"grid import", "on-site renewables"}
+    fleet = figures.fleet_figure(demo)
+    assert [(t.name, list(t.y)) for t in fleet.data] == [("mi300x", [776])]
+    by_site, items = cost_tables(demo, catalogue, used_inputs(demo, catalogue))
+    cost = figures.cost_figure(by_site)
+    assert sum(sum(t.x) for t in cost.data) == pytest.approx(demo.kpis["tco_eur_per_year"])
+    summary = figures.cost_summary(items)
+    assert summary["share of TCO [fraction]"].sum() == pytest.approx(1.0)
+
+
+def test_the_roofline_shows_every_workload(demo_scenario, catalogue):
+    points = workload_points(demo_scenario, catalogue)
+    assert [(p.label, p.precision) for p in points] == [
+        ("llama3-8b-pretrain (training)", "bf16"), ("chat-8b (inference decode)", "fp8")]
+    assert main_precision(points) == "bf16"
+    fig = scenario_roofline(demo_scenario, catalogue)
+    assert sum(t.mode == "lines" for t in fig.data) == 3  # one ceiling per accelerator
+
+
+def test_tables_are_rounded_for_reading():
+    import pandas as pd
+
+    frame = pd.DataFrame({"big": [1234.567, 99.0], "small": [0.123456, 0.5], "mixed": [1, "a"]})
+    out = readable(frame)
+    assert list(out["big"]) == [1235.0, 99.0] and list(out["small"]) == [0.1235, 0.5]
+    assert list(out["mixed"]) == ["1", "a"]
