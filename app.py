@@ -1,15 +1,16 @@
-"""gigaplan explorer (Streamlit): check and solve a scenario, browse the catalogue.
+"""gigaplan explorer (Streamlit): edit a scenario, solve it, explore and compare plans.
 
-Run with ``streamlit run app.py``. The app is thin over the ``planner`` API: it
-loads, validates, solves and summarises; no modelling logic lives here. A solved
-plan is kept per scenario hash for the session and offered as an Excel report
-and as plan JSON.
+Run with ``streamlit run app.py``. The app is widgets over the ``planner`` API:
+figures, tables and scenario edits come from :mod:`planner.explorer`, solves from
+``planner.solve`` in the background (remembered by scenario hash). No modelling
+logic lives here. Nothing is fetched from the internet: the map outlines are served
+from ``static/topojson/`` (docs/explorer.md).
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
+import logging
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -17,17 +18,49 @@ import streamlit as st
 
 import planner
 from planner.catalogue import TABLES
-from planner.cli.render import format_value
 from planner.errors import GigaplanError
-from planner.report import to_excel
-from planner.report.labels import KPI_LABELS
+from planner.explorer import compare, dispatch, figures, geo, kpis
+from planner.explorer.edit import (
+    FIELDS,
+    WORKLOAD_MODELS,
+    Edited,
+    column_kind,
+    country_labels,
+    edited,
+    field_help,
+    field_values,
+    name_labels,
+    site_labels,
+    workload_frame,
+)
+from planner.explorer.jobs import Job, SolveQueue
+from planner.explorer.plans import XLSX_MIME, excel_bytes, plan_json, scenario_of, scenario_yaml
+from planner.explorer.roofline import main_precision, scenario_roofline, workload_points
+from planner.explorer.tables import readable
+from planner.report.assumptions import assumptions_table, sources_table
+from planner.report.plan_tables import (
+    cooling_table,
+    cost_tables,
+    energy_table,
+    fleet_table,
+    open_sites,
+    sites_table,
+    throughput_table,
+    workloads_table,
+)
+from planner.report.used import used_inputs
 from planner.roofline.architecture import from_catalogue
 from planner.roofline.chart import roofline_figure, transformer_points
 from planner.roofline.hardware import accelerator
-from planner.scenario import load_scenario_bytes, to_yaml
+from planner.scenario import load_scenario_bytes, scenario_hash, to_yaml
+from planner.scenario.schema import Objective, Precision, RenewableMatching, Resolution
 from planner.scenario.summary import summarise
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+DEFAULT_SCENARIO = "eu-gigafactory.yaml"
+# widget keys (besides ``edit:*``) kept while their page is not shown
+PERSISTENT = ("scenario", "plan_choice", "view", "shade", "compare")
+LOG = logging.getLogger("gigaplan.explorer")
 
 
 @st.cache_resource
@@ -36,74 +69,479 @@ def catalogue() -> planner.Catalogue:
     return planner.load_catalogue()
 
 
+@st.cache_resource
+def solve_queue() -> SolveQueue:
+    """Background solves shared by the server's sessions, remembered by scenario hash."""
+    return SolveQueue(catalogue())
+
+
 def show_error(exc: GigaplanError) -> None:
     """One readable message per problem, never a stack trace."""
     st.error(f"{exc.kind}:\n\n" + "\n".join(f"- {p.render()}" for p in exc.problems))
 
 
-def scenario_page() -> None:
-    """Pick or upload a scenario, validate it, see its summary, download it."""
-    st.header("Scenario")
-    bundled = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
-    choice = st.selectbox("Bundled scenario", bundled,
-                          index=bundled.index("eu-gigafactory.yaml"))
-    upload = st.file_uploader("...or upload a scenario YAML", type=["yaml", "yml"])
+def show_figure(fig, key: str | None = None) -> None:
+    """A plotly chart whose map outlines come from this app (static/topojson/)."""
+    base = st.get_option("server.baseUrlPath").strip("/")
+    url = ("/" + base if base else "") + "/app/static/topojson/"
+    st.plotly_chart(fig, config={"topojsonURL": url, "displaylogo": False}, width="stretch",
+                    key=key)
+
+
+def go_to(page: str) -> None:
+    """Callback: show another page."""
+    st.session_state["page"] = page
+
+
+def plans() -> dict[str, planner.Plan]:
+    """The solved plans of this session, by scenario hash."""
+    return st.session_state.setdefault("plans", {})
+
+
+# --- Scenario page -------------------------------------------------------------------------
+
+
+def take_upload() -> None:
+    """Callback: validate an uploaded scenario and add it to the scenario choices."""
+    file = st.session_state.get("upload")
+    st.session_state["upload_error"] = None
+    if file is None:
+        return
     try:
-        if upload is not None:
-            scenario = load_scenario_bytes(upload.getvalue(), upload.name, catalogue())
-        else:
-            scenario = planner.load_scenario(SCENARIOS / choice, catalogue())
+        scenario = load_scenario_bytes(file.getvalue(), file.name, catalogue())
+    except GigaplanError as exc:
+        st.session_state["upload_error"] = exc
+        return
+    except Exception as exc:  # an upload must never end in a stack trace
+        LOG.exception("reading upload %s", file.name)
+        st.session_state["upload_error"] = planner.ScenarioError.single(
+            f"cannot read this file: {exc}", file=file.name)
+        return
+    label = f"{file.name} (uploaded)"
+    st.session_state.setdefault("uploads", {})[label] = scenario
+    st.session_state["scenario"] = label
+
+
+def choose_base() -> planner.Scenario | None:
+    """Pick a bundled or uploaded scenario (problems shown in place)."""
+    uploads = st.session_state.setdefault("uploads", {})
+    options = sorted(p.name for p in SCENARIOS.glob("*.yaml")) + list(uploads)
+    st.session_state.setdefault("scenario", DEFAULT_SCENARIO)
+    left, right = st.columns(2)
+    choice = left.selectbox("Scenario", options, key="scenario",
+                            help="the bundled scenarios, and the files you uploaded")
+    right.file_uploader("...or upload a scenario YAML (at most 1 MB)", type=["yaml", "yml"],
+                        key="upload", on_change=take_upload)
+    if st.session_state.get("upload_error") is not None:
+        show_error(st.session_state["upload_error"])
+    if choice in uploads:
+        return uploads[choice]
+    try:
+        return planner.load_scenario(SCENARIOS / choice, catalogue())
     except GigaplanError as exc:
         show_error(exc)
+        return None
+
+
+def workload_editor(base: planner.Scenario, base_hash: str, kind: str) -> pd.DataFrame:
+    """An editable table of one kind of workload (rows can be added and deleted)."""
+    key = f"editor:{base_hash}:{kind}"
+    inputs = st.session_state.setdefault("editor_inputs", {})
+    outputs = st.session_state.setdefault("editor_outputs", {})
+    if key not in st.session_state:  # a fresh table starts from the last edit, else the base
+        inputs[key] = outputs.get(key, workload_frame(base, kind))
+    choices = {"model": catalogue().ids("llm_models"), "kernel": catalogue().ids("hpc_kernels"),
+               "precision": [p.value for p in Precision]}
+    config = {}
+    for column in inputs[key].columns:
+        help_ = field_help(kind, column)
+        if column in choices:
+            config[column] = st.column_config.SelectboxColumn(column, options=choices[column],
+                                                              help=help_)
+        elif column_kind(kind, column) in ("int", "float"):
+            config[column] = st.column_config.NumberColumn(
+                column, help=help_, min_value=0,
+                format="%d" if column_kind(kind, column) == "int" else None)
+        else:
+            config[column] = st.column_config.TextColumn(column, help=help_)
+    st.markdown(f"**{kind.capitalize()}**")
+    outputs[key] = st.data_editor(inputs[key], key=key, num_rows="dynamic", hide_index=True,
+                                  column_config=config, width="stretch")
+    return outputs[key]
+
+
+def edit_scenario(base: planner.Scenario, base_hash: str) -> Edited:
+    """The fields people change most, each with its problems shown next to it."""
+    cat = catalogue()
+
+    def key(field: str) -> str:
+        return f"edit:{base_hash}:{field}"
+
+    for field, value in field_values(base).items():
+        st.session_state.setdefault(key(field), value)
+    slots = {}
+    st.text_input("Name", key=key("name"), help="letters, digits, '.', '_' and '-'")
+    slots["name"] = st.container()
+    tabs = dict(zip(("workloads", "sites", "technology", "policy", "time"), st.tabs(
+        ["Workloads", "Sites", "Hardware", "Policy", "Time"]),
+        strict=True))
+    with tabs["workloads"]:
+        st.caption("Blank cells take the schema's defaults; hover a header for its unit.")
+        frames = {kind: workload_editor(base, base_hash, kind) for kind in WORKLOAD_MODELS}
+        slots["workloads"] = st.container()
+    with tabs["sites"]:
+        countries = country_labels(cat)
+        st.multiselect("Allowed member states (none: all)", list(countries), key=key(
+            "sites.countries"), format_func=countries.get)
+        sites = site_labels(cat)
+        st.multiselect("Only these sites (none: all)", list(sites), key=key("sites.include"),
+                       format_func=sites.get)
+        st.multiselect("Never these sites", list(sites), key=key("sites.exclude"),
+                       format_func=sites.get)
+        left, right = st.columns(2)
+        left.number_input("At most this many sites (blank: no limit)", min_value=1, step=1,
+                          value=None, key=key("sites.max_sites"))
+        right.number_input("At least this many member states (blank: no rule)", min_value=1,
+                           max_value=27, step=1, value=None, key=key("policy.min_member_states"))
+        slots["sites"] = st.container()
+    with tabs["technology"]:
+        accs = name_labels(cat, "accelerators")
+        st.multiselect("Accelerators allowed", list(accs), key=key("accelerators"),
+                       format_func=accs.get)
+        slots["accelerators"] = st.container()
+        cooling = name_labels(cat, "cooling")
+        st.multiselect("Cooling technologies allowed", list(cooling), key=key("cooling"),
+                       format_func=cooling.get)
+        slots["cooling"] = st.container()
+    with tabs["policy"]:
+        policy_fields(key)
+        slots["policy"] = st.container()
+    with tabs["time"]:
+        time_fields(key)
+        slots["time"], slots["objective"], slots["solver"] = (st.container(), st.container(),
+                                                              st.container())
+    result = edited(base, {f: st.session_state[key(f)] for f in FIELDS}, frames, cat)
+    for section, messages in result.problems.items():
+        with slots.get(section, slots["name"]):
+            for message in messages:
+                st.error(message)
+    return result
+
+
+def policy_fields(key) -> None:
+    """Carbon price or cap, renewable target, budget (blank: none)."""
+    left, right = st.columns(2)
+    left.number_input("Carbon price [EUR/tCO2] (blank: finance default)", min_value=0.0,
+                      value=None, step=10.0, format="%.1f", key=key("policy.carbon_price_eur_per_t"))
+    right.number_input("Carbon cap [tCO2/yr] (blank: no cap)", min_value=0.0, value=None,
+                       step=1000.0, format="%.0f", key=key("policy.carbon_cap_t_per_year"))
+    left.number_input("Renewable share target [fraction 0-1] (blank: none)", min_value=0.0,
+                      max_value=1.0, value=None, step=0.05, format="%.2f",
+                      key=key("policy.renewable_share_frac"))
+    right.selectbox("Renewable share counted", [m.value for m in RenewableMatching],
+                    key=key("policy.renewable_matching"),
+                    help="annual: MWh over the year; hourly: matched hour by hour (24/7)")
+    st.number_input("Capex budget [EUR] (blank: none; needed for max_compute)", min_value=1.0,
+                    value=None, step=1e8, format="%.0f", key=key("policy.budget_eur"))
+
+
+def time_fields(key) -> None:
+    """Time resolution, objective and the solver's limits."""
+    left, right = st.columns(2)
+    left.number_input("Representative days", min_value=1, max_value=365, step=1,
+                      key=key("time.representative_days"),
+                      help="fewer solve faster; the report shows their accuracy")
+    right.selectbox("Time resolution", [r.value for r in Resolution], key=key("time.resolution"),
+                    help="full_year solves all 8,760 hours (slow with many sites)")
+    st.selectbox("Objective", [o.value for o in Objective], key=key("objective"),
+                 help="min_cost: least TCO; max_compute: most compute for the budget; "
+                      "min_emissions: least CO2")
+    left, right = st.columns(2)
+    left.number_input("Solver time limit [s]", min_value=1.0, step=30.0, format="%.0f",
+                      key=key("solver.time_limit_s"),
+                      help="HiGHS stops here with its best plan and the proven gap")
+    right.number_input("MIP gap target [fraction]", min_value=0.0, max_value=1.0, step=0.005,
+                       format="%.3f", key=key("solver.mip_gap_frac"))
+
+
+def scenario_overview(result: Edited, base_hash: str) -> None:
+    """Summary, map of candidate (and chosen) sites, YAML download, solve and KPIs."""
+    if not result.ok:
+        st.error("The edited scenario has problems (shown next to the fields); fix them to "
+                 "solve.\n\n" + "\n".join(f"- {m}" for ms in result.problems.values() for m in ms))
         return
-    summary = summarise(scenario, catalogue())
+    scenario, cat = result.scenario, catalogue()
+    digest = scenario_hash(scenario)
+    summary = summarise(scenario, cat)
     st.subheader(summary["name"])
-    st.caption(f"scenario {summary['scenario_hash']} · data {summary['data_version']}")
+    edited_note = "" if digest == base_hash else " · edited"
+    st.caption(f"scenario {digest} · data {summary['data_version']}{edited_note}")
     st.write(summary["description"])
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].metric("Candidate sites", len(summary["candidate_sites"]))
     cols[1].metric("Member states", len(summary["candidate_countries"]))
-    cols[2].metric("Grid with upgrades [MW]", f"{summary['grid_mw_max_total']:,.0f}")
-    st.dataframe(pd.DataFrame(summary["workloads"]), hide_index=True)
-    st.download_button("Download resolved scenario YAML", to_yaml(scenario),
+    cols[2].metric("Grid max [MW]", f"{summary['grid_mw_max_total']:,.0f}",
+                   help="the candidate sites' grid connections with every upgrade")
+    cols[3].metric("Workloads", len(summary["workloads"]))
+    plan = solve_section(scenario, digest)
+    chosen = geo.chosen_sites(plan.sites) if plan is not None and plan.has_solution else None
+    shade = shade_picker()
+    show_figure(geo.site_map(cat, result.candidates, chosen, shade), key="scenario_map")
+    st.download_button("Download edited scenario YAML", to_yaml(scenario), key="edited_yaml",
                        file_name=f"{scenario.name}.yaml", mime="application/x-yaml")
-    plan_section(scenario, summary["scenario_hash"])
 
 
-def plan_section(scenario: planner.Scenario, digest: str) -> None:
-    """Solve on request; show status and KPIs; offer the Excel report and plan JSON."""
-    plans = st.session_state.setdefault("plans", {})
-    if st.button("Solve", type="primary", key="solve"):
-        with st.spinner(f"Solving {scenario.name} with HiGHS..."):
-            plans[digest] = planner.solve(scenario, catalogue())
-    plan = plans.get(digest)
+def shade_picker() -> str | None:
+    """Which country input the map shades by."""
+    options = [None, *geo.COUNTRY_SHADES]
+    st.session_state.setdefault("shade", "elec_price_eur_per_mwh")
+    return st.selectbox("Shade countries by", options, key="shade",
+                        format_func=lambda c: "nothing" if c is None else geo.shade_label(c))
+
+
+def solve_section(scenario: planner.Scenario, digest: str) -> planner.Plan | None:
+    """Solve on request (or take the remembered plan); show status and KPIs at a glance."""
+    queue = solve_queue()
+    job = queue.job(digest)
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    if left.button("Solve", type="primary", key="solve", disabled=digest in plans()):
+        job = queue.submit(scenario)
+    right.caption(f"HiGHS, time limit {scenario.solver.time_limit_s:,.0f} s, gap target "
+                  f"{scenario.solver.mip_gap_frac:.1%}; solved plans are remembered by "
+                  "scenario hash.")
+    if digest not in plans() and job is not None:
+        plan = wait_for(job)
+        if plan is not None:
+            plans()[digest] = plan
+    plan = plans().get(digest)
     if plan is None:
-        st.caption("Solve to see the plan (the flagship takes about 90 s; demo-small about 2 s).")
-        return
-    gap = "" if plan.gap is None else f", proven gap {plan.gap:.2%}"
-    st.subheader(f"Plan: {plan.status}{gap}")
-    for line in plan.explanation:
-        st.warning(line)
+        return None
+    st.session_state["plan_choice"] = compare.plan_label(plan)
+    show_plan_status(plan)
     if plan.has_solution:
-        kpis = pd.DataFrame([{"KPI": label, "value": format_value(plan.kpis[key])}
-                             for key, label in KPI_LABELS.items() if key in plan.kpis])
-        st.dataframe(kpis, hide_index=True)
+        show_headline(plan)
+        st.button("Open the plan: map, fleet, energy, cooling, costs...", key="open_plan",
+                  on_click=go_to, args=("Plan",))
+    return plan
+
+
+def wait_for(job: Job) -> planner.Plan | None:
+    """Progress while the job runs; its plan, or None with the error shown."""
+    bar = st.progress(0.0)
+    while not job.done:
+        waiting = "waiting for another solve to finish" if job.started is None else (
+            f"{job.elapsed_s:,.0f} s of at most {job.time_limit_s:,.0f} s")
+        bar.progress(job.progress(), text=f"Solving {job.name} with HiGHS: {waiting}")
+        time.sleep(0.2)
+    bar.empty()
+    try:
+        return job.result()
+    except GigaplanError as exc:
+        show_error(exc)
+    except Exception as exc:
+        LOG.exception("solve of %s failed", job.name)
+        st.error(f"The solve failed: {type(exc).__name__}: {exc}")
+    return None
+
+
+def show_plan_status(plan: planner.Plan) -> None:
+    """Status in words; the optimiser's explanation when infeasible."""
+    st.subheader(f"Plan: {kpis.status_line(plan)}")
+    if plan.status == "infeasible":
+        st.error("No plan meets every requirement:\n\n"
+                 + "\n".join(f"- {line}" for line in plan.explanation))
+    elif not plan.has_solution:
+        st.error(f"The solver ended with status '{plan.status}' and no plan.")
+    else:
+        for line in plan.explanation:
+            st.warning(line)
+
+
+def show_headline(plan: planner.Plan) -> None:
+    """The eight KPIs at a glance, four to a row."""
+    metrics = kpis.headline(plan)
+    for start in range(0, len(metrics), 4):
+        for col, metric in zip(st.columns(4), metrics[start:start + 4], strict=False):
+            col.metric(metric.label, metric.value, help=metric.help)
+
+
+def scenario_page() -> None:
+    """Pick or upload a scenario, edit it, solve it."""
+    st.header("Scenario")
+    base = choose_base()
+    if base is None:
+        return
+    base_hash = scenario_hash(base)
+    edit_col, view_col = st.columns([5, 6], gap="large")
+    with edit_col:
+        result = edit_scenario(base, base_hash)
+    with view_col:
+        scenario_overview(result, base_hash)
+
+
+# --- Plan page -----------------------------------------------------------------------------
+
+
+def plan_page() -> None:
+    """One plan: status, KPIs, downloads, and a view chosen from the list."""
+    st.header("Plan")
+    if not plans():
+        st.info("No plan yet: solve a scenario first.")
+        st.button("Go to Scenario", on_click=go_to, args=("Scenario",))
+        return
+    labels = {compare.plan_label(p): d for d, p in plans().items()}
+    if st.session_state.get("plan_choice") not in labels:
+        st.session_state["plan_choice"] = list(labels)[-1]
+    digest = labels[st.selectbox("Plan", list(labels), key="plan_choice")]
+    plan = plans()[digest]
+    show_plan_status(plan)
+    downloads = st.container()
+    if plan.has_solution:
+        show_headline(plan)
+        st.session_state.setdefault("view", VIEWS_ORDER[0])
+        view = st.radio("View", VIEWS_ORDER, key="view", horizontal=True)
+        VIEWS[view](plan, digest)
+    with downloads:
+        plan_downloads(plan, digest)
+
+
+def plan_downloads(plan: planner.Plan, digest: str) -> None:
+    """The plan's scenario YAML, Excel report and JSON summary."""
     reports = st.session_state.setdefault("reports", {})
-    if digest not in reports:
-        reports[digest] = excel_bytes(plan)
-    st.download_button("Download Excel report", reports[digest], key="xlsx",
-                       file_name=f"{scenario.name}-plan.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.download_button("Download plan JSON", json.dumps(plan.summary(), indent=2, default=str),
-                       file_name=f"{scenario.name}-plan.json", mime="application/json",
-                       key="json")
+    if plan.has_solution and digest not in reports:
+        reports[digest] = excel_bytes(plan, catalogue())
+    name = plan.meta.get("scenario", "plan")
+    cols = st.columns(3)
+    cols[0].download_button("Download resolved scenario YAML", scenario_yaml(plan), key="yaml",
+                            file_name=f"{name}.yaml", mime="application/x-yaml")
+    if digest in reports:
+        cols[1].download_button("Download Excel report", reports[digest], key="xlsx",
+                                file_name=f"{name}-plan.xlsx", mime=XLSX_MIME)
+    cols[2].download_button("Download plan JSON", plan_json(plan), key="json",
+                            file_name=f"{name}-plan.json", mime="application/json")
 
 
-def excel_bytes(plan: planner.Plan) -> bytes:
-    """The plan's Excel report (planner.report.to_excel) as bytes for download."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = to_excel(plan, Path(tmp) / "plan.xlsx", catalogue())
-        return path.read_bytes()
+def map_view(plan: planner.Plan, digest: str) -> None:
+    """Candidate and chosen sites on the map; the sites table."""
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        shade = shade_picker()
+        show_figure(geo.site_map(catalogue(), list(plan.sites.index),
+                                 geo.chosen_sites(plan.sites), shade, height=620), key="plan_map")
+    right.markdown("**Chosen sites**")
+    right.dataframe(readable(geo.chosen_table(plan.sites, catalogue())), hide_index=True)
+    st.markdown("**Every candidate site: decisions and inputs**")
+    st.dataframe(readable(sites_table(plan, catalogue(), used_inputs(plan, catalogue()))),
+                 hide_index=True)
+
+
+def fleet_view(plan: planner.Plan, digest: str) -> None:
+    """GPUs by site and accelerator; throughput of every workload on every accelerator."""
+    show_figure(figures.fleet_figure(plan))
+    st.dataframe(readable(fleet_table(plan)), hide_index=True)
+    st.markdown("**Throughput per GPU of each workload on each allowed accelerator**")
+    st.dataframe(readable(throughput_table(plan)), hide_index=True)
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the representative periods...")
+def profiles(digest: str, spec: dict) -> pd.DataFrame:
+    """The optimiser's site profiles on the plan's periods (cached by scenario hash)."""
+    return dispatch.site_profiles(planner.Scenario.model_validate(spec), catalogue())
+
+
+def site_and_day(plan: planner.Plan, digest: str, view: str) -> tuple[str, int, pd.DataFrame]:
+    """Pickers for a chosen site and a day; that day's hourly flows."""
+    days = dispatch.days(plan)
+    left, right = st.columns(2)
+    site = left.selectbox("Site", open_sites(plan), key=f"{view}_site:{digest}")
+    day = right.selectbox("Day", list(days["day"]), key=f"{view}_day:{digest}",
+                          format_func=dict(zip(days["day"], days["label"], strict=True)).get)
+    flows = dispatch.dispatch_day(plan, site, day, profiles(digest, plan.meta["scenario_spec"]))
+    return site, day, flows
+
+
+def energy_view(plan: planner.Plan, digest: str) -> None:
+    """Hourly dispatch of a chosen site and day; annual energy by source."""
+    site, day, flows = site_and_day(plan, digest, "energy")
+    show_figure(dispatch.dispatch_figure(flows, f"Dispatch at {site}, day {day + 1}"))
+    annual = energy_table(plan)
+    show_figure(dispatch.energy_mix_figure(annual))
+    st.dataframe(readable(annual), hide_index=True)
+
+
+def cooling_view(plan: planner.Plan, digest: str) -> None:
+    """Cooling choice, PUE, water and heat per site; PUE through a chosen day."""
+    st.dataframe(readable(cooling_table(plan, catalogue(), used_inputs(plan, catalogue()))),
+                 hide_index=True)
+    site, day, flows = site_and_day(plan, digest, "cooling")
+    show_figure(dispatch.pue_figure(flows, f"PUE at {site}, day {day + 1}"))
+
+
+def cost_view(plan: planner.Plan, digest: str) -> None:
+    """Annual cost by item and site; capex and shares by item."""
+    by_site, items = cost_tables(plan, catalogue(), used_inputs(plan, catalogue()))
+    show_figure(figures.cost_figure(by_site))
+    st.dataframe(readable(figures.cost_summary(items)), hide_index=True)
+    st.caption(f"The annual costs add up to the TCO: {kpis.money(plan.kpis['tco_eur_per_year'])}"
+               " EUR/yr (annualised capital at the finance discount rate plus running costs).")
+
+
+def workloads_view(plan: planner.Plan, digest: str) -> None:
+    """Where each workload runs, on what, and when it finishes."""
+    st.dataframe(readable(workloads_table(plan, used_inputs(plan, catalogue()))), hide_index=True)
+
+
+def roofline_view(plan: planner.Plan, digest: str) -> None:
+    """The scenario's accelerators with its workloads on their ceilings."""
+    scenario = scenario_of(plan)
+    points = workload_points(scenario, catalogue())
+    options = [p.value for p in Precision]
+    precision = st.radio("Ceilings at precision", options, horizontal=True,
+                         index=options.index(main_precision(points)), key=f"precision:{digest}")
+    show_figure(scenario_roofline(scenario, catalogue(), precision))
+
+
+def assumptions_view(plan: planner.Plan, digest: str) -> None:
+    """Every input the plan used, with units and sources (as in the Excel report)."""
+    used = used_inputs(plan, catalogue())
+    st.markdown("**Assumptions**")
+    st.dataframe(readable(assumptions_table(used, catalogue())), hide_index=True)
+    st.markdown("**Sources**")
+    st.dataframe(readable(sources_table(used, catalogue())), hide_index=True,
+                 column_config={"url": st.column_config.LinkColumn("url")})
+
+
+VIEWS = {"Map": map_view, "Fleet": fleet_view, "Energy": energy_view, "Cooling": cooling_view,
+         "Costs": cost_view, "Workloads": workloads_view, "Roofline": roofline_view,
+         "Assumptions and sources": assumptions_view}
+VIEWS_ORDER = list(VIEWS)
+
+
+# --- Compare, Roofline, Catalogue ----------------------------------------------------------
+
+
+def compare_page() -> None:
+    """Two or more plans side by side, differences marked against the first."""
+    st.header("Compare plans")
+    labelled = {compare.plan_label(p): p for p in plans().values()}
+    if len(labelled) < 2:
+        st.info("Solve at least two scenarios (or edits of one) to compare them.")
+        return
+    st.session_state.setdefault("compare", list(labelled)[-4:])
+    chosen = st.multiselect("Plans (the first is the baseline)", list(labelled), key="compare")
+    if len(chosen) < 2:
+        st.info("Choose at least two plans.")
+        return
+    subset = {label: labelled[label] for label in chosen}
+    table, marks = compare.kpi_comparison(subset)
+    st.dataframe(compare.highlight(table, marks))
+    st.caption("Against the baseline: green better, red worse, yellow different "
+               f"(changes under {compare.RELATIVE_TOLERANCE:.1%} are within the solver's gap).")
+    st.markdown("**Inputs that differ**")
+    st.dataframe(compare.input_differences(subset))
+    st.markdown("**Chosen sites**")
+    st.dataframe(compare.site_comparison(subset))
+    show_figure(compare.cost_comparison_figure(subset))
 
 
 def catalogue_page() -> None:
@@ -131,18 +569,33 @@ def roofline_page() -> None:
     except GigaplanError as exc:
         show_error(exc)
         return
-    st.plotly_chart(roofline_figure(accs, points, precision))
+    show_figure(roofline_figure(accs, points, precision))
     st.caption("Ceilings use measured efficiencies (accelerator_efficiency.csv); see "
-               "docs/validation.md for the error against published runs.")
+               "docs/validation.md for the error against published runs. A solved plan's "
+               "Roofline view shows its own accelerators and workloads.")
 
 
-PAGES = {"Scenario": scenario_page, "Catalogue": catalogue_page, "Roofline": roofline_page}
+PAGES = {"Scenario": scenario_page, "Plan": plan_page, "Compare": compare_page,
+         "Roofline": roofline_page, "Catalogue": catalogue_page}
+
+
+def keep_widget_state() -> None:
+    """Keep edits and choices while their page is hidden (Streamlit drops unseen widgets)."""
+    for key in list(st.session_state.keys()):
+        if key in PERSISTENT or str(key).startswith("edit:"):
+            st.session_state[key] = st.session_state[key]
 
 
 def main() -> None:
     """Route between pages."""
-    st.set_page_config(page_title="gigaplan", layout="wide")
-    PAGES[st.sidebar.radio("Page", list(PAGES))]()
+    st.set_page_config(page_title="gigaplan explorer", layout="wide")
+    keep_widget_state()
+    st.sidebar.title("gigaplan")
+    page = st.sidebar.radio("Page", list(PAGES), key="page")
+    footer = st.sidebar.empty()
+    PAGES[page]()
+    footer.caption(f"gigaplan {planner.__version__} · data {catalogue().version} · "
+                   f"{len(plans())} plan(s) solved in this session · works offline")
 
 
 main()

@@ -1,10 +1,29 @@
-"""The Streamlit app through Streamlit's AppTest (real script run, no browser)."""
+"""The Streamlit explorer through Streamlit's AppTest (real script runs, no browser).
+
+Every test starts from empty caches, so no plan is remembered from another test.
+"""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from planner.scenario import load_scenario, scenario_hash
+from tests.conftest import ROOT, SCENARIOS
+
+VIEWS = {"Map": (1, 2), "Fleet": (1, 2), "Energy": (2, 1), "Cooling": (1, 1), "Costs": (1, 1),
+         "Workloads": (0, 1), "Roofline": (1, 0), "Assumptions and sources": (0, 2)}
+"""Plan view -> (charts, tables) it shows."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def app() -> AppTest:
@@ -12,24 +31,46 @@ def app() -> AppTest:
     return at.run()
 
 
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def errors(at: AppTest) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def demo(at: AppTest | None = None) -> AppTest:
+    at = at or app()
+    return at.selectbox(key="scenario").select("demo-small.yaml").run()
+
+
+def edit(field: str, base: str = "demo-small.yaml") -> str:
+    """Key of the widget editing a field of a bundled scenario: ``edit:<its hash>:<field>``."""
+    return f"edit:{scenario_hash(load_scenario(SCENARIOS / base))}:{field}"
+
+
+def page(at: AppTest, name: str) -> AppTest:
+    return at.sidebar.radio(key="page").set_value(name).run()
+
+
 def test_flagship_scenario_summary_is_shown():
     at = app()
     assert not at.exception
     assert at.subheader[0].value == "eu-gigafactory"
-    metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Member states"]) >= 20
+    assert int(metrics(at)["Member states"]) >= 20
+    assert len(at.get("plotly_chart")) == 1  # the map of candidate sites
+    assert at.button(key="solve").disabled is False
 
 
 def test_choosing_another_bundled_scenario():
     at = app()
-    at.selectbox[0].select("jupiter.yaml").run()
+    at.selectbox(key="scenario").select("jupiter.yaml").run()
     assert at.subheader[0].value == "jupiter"
-    assert {m.label: m.value for m in at.metric}["Candidate sites"] == "1"
+    assert metrics(at)["Candidate sites"] == "1"
 
 
 def test_catalogue_page_lists_accelerators():
-    at = app()
-    at.sidebar.radio[0].set_value("Catalogue").run()
+    at = page(app(), "Catalogue")
     assert not at.exception
     assert at.header[0].value == "Data catalogue"
     table = at.dataframe[0].value
@@ -37,29 +78,100 @@ def test_catalogue_page_lists_accelerators():
 
 
 def test_roofline_page_draws_the_chart():
-    at = app()
-    at.sidebar.radio[0].set_value("Roofline").run()
+    at = page(app(), "Roofline")
     assert not at.exception
     assert at.header[0].value == "Roofline"
     assert len(at.get("plotly_chart")) == 1
 
 
-def test_solving_the_demo_shows_kpis_and_offers_the_excel_report():
-    import io
-
-    import openpyxl
-
-    at = app()
-    at.selectbox[0].select("demo-small.yaml").run()
+def test_solving_the_demo_shows_kpis_every_view_and_the_downloads():
+    at = demo()
     at.button(key="solve").click().run()
     assert not at.exception
     assert at.subheader[1].value.startswith("Plan: optimal, proven gap")
-    kpis = dict(zip(at.dataframe[1].value["KPI"], at.dataframe[1].value["value"], strict=True))
-    assert kpis["GPUs"] == "776" and "TCO [EUR/yr]" in kpis
-    report = at.session_state["reports"]
-    [data] = report.values()
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames[:3] == ["Summary", "Sites", "Fleet"]
+    kpis = metrics(at)
+    assert kpis["GPUs"] == "776" and kpis["TCO [EUR/yr]"].endswith(" M")
+    assert {"EUR/GPU-h", "facility MW", "PUE", "renewables", "tCO2/yr", "proven gap"} <= set(kpis)
+    at.button(key="open_plan").click().run()
+    assert at.header[0].value == "Plan" and not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download resolved scenario YAML", "Download Excel report",
                       "Download plan JSON"]
+    [data] = at.session_state["reports"].values()
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames[:3] == ["Summary", "Sites", "Fleet"]
+    for view, (charts, tables) in VIEWS.items():
+        at.radio(key="view").set_value(view).run()
+        assert not at.exception, view
+        assert (len(at.get("plotly_chart")), len(at.dataframe)) == (charts, tables), view
+
+
+def test_an_edit_is_a_new_scenario_and_going_back_is_instant():
+    at = demo()
+    at.button(key="solve").click().run()
+    at.number_input(key=edit("policy.carbon_price_eur_per_t")).set_value(300.0).run()
+    assert any(c.value.endswith(" · edited") for c in at.caption)
+    assert [h.value for h in at.subheader] == ["demo-small"]  # no plan for the edit yet
+    at.button(key="solve").click().run()
+    assert at.subheader[1].value.startswith("Plan: optimal")
+    assert len(at.session_state["plans"]) == 2
+    # the edit survives a visit to another page
+    at = page(page(at, "Catalogue"), "Scenario")
+    assert at.number_input(key=edit("policy.carbon_price_eur_per_t")).value == 300.0
+    # another scenario and back: the remembered plan shows without solving
+    at.selectbox(key="scenario").select("jupiter.yaml").run()
+    at.selectbox(key="scenario").select("demo-small.yaml").run()
+    assert at.subheader[1].value.startswith("Plan: optimal") and at.button(key="solve").disabled
+    at = page(at, "Compare")
+    assert not at.exception
+    kpis = at.dataframe[0].value
+    assert kpis.shape[1] == 2 and kpis.loc["GPUs"].tolist() == ["776", "776"]
+    assert at.dataframe[1].value.index.tolist() == ["policy.carbon_price_eur_per_t"]
+
+
+def test_an_infeasible_scenario_is_explained():
+    at = demo()
+    at.number_input(key=edit("policy.budget_eur")).set_value(1e6).run()
+    at.button(key="solve").click().run()
+    assert not at.exception
+    assert at.subheader[1].value.startswith("Plan: infeasible")
+    assert "the capex budget of 1,000,000 EUR is exceeded by" in errors(at)
+    page(at, "Plan")
+    assert at.subheader[0].value.startswith("Plan: infeasible") and not at.exception
+
+
+def test_problems_are_shown_next_to_their_fields_and_block_the_solve():
+    at = demo()
+    at.selectbox(key=edit("objective")).set_value("max_compute").run()
+    assert "objective max_compute needs policy.budget_eur" in errors(at)
+    assert all(b.key != "solve" for b in at.button)
+    at.multiselect(key=edit("accelerators")).set_value([]).run()
+    assert not at.exception
+    assert "accelerators: List should have at least 1 item" in errors(at)
+    at.selectbox(key=edit("objective")).set_value("min_cost").run()
+    at.multiselect(key=edit("accelerators")).set_value(["gh200"]).run()
+    assert not at.error and at.button(key="solve").disabled is False
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"name: x\nworkloads: [\n", "malformed YAML"),
+    ((SCENARIOS / "demo-small.yaml").read_bytes() + b"colour: red\n", "unknown field 'colour'"),
+    (b"# " + b"x" * 1_100_000, "scenario files are limited to 1,000,000 bytes"),
+    (bytes(range(256)), "cannot read scenario"),
+    (b"extends: demo-small.yaml\nname: y\n", "cannot use 'extends:'"),
+])
+def test_a_bad_upload_gets_a_message_not_a_stack_trace(content, message):
+    at = app()
+    at.file_uploader(key="upload").upload("bad.yaml", content, "application/x-yaml").run()
+    assert not at.exception
+    assert message in errors(at)
+    assert at.subheader[0].value == "eu-gigafactory"  # the chosen scenario stays
+
+
+def test_a_good_upload_becomes_the_scenario():
+    text = (SCENARIOS / "demo-small.yaml").read_text().replace("name: demo-small", "name: mine")
+    at = app()
+    at.file_uploader(key="upload").upload("mine.yaml", text.encode(), "application/x-yaml").run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="scenario").value == "mine.yaml (uploaded)"
+    assert at.subheader[0].value == "mine"

@@ -34,11 +34,12 @@ FIELDS = (
     "accelerators", "cooling", "policy.carbon_price_eur_per_t", "policy.carbon_cap_t_per_year",
     "policy.renewable_share_frac", "policy.renewable_matching", "policy.budget_eur",
     "policy.min_member_states", "time.representative_days", "time.resolution", "objective",
+    "solver.time_limit_s", "solver.mip_gap_frac",
 )
 """Dotted scenario paths the explorer edits directly (besides the workload tables)."""
 
 SECTIONS = ("name", "workloads", "sites", "accelerators", "cooling", "policy", "time",
-            "objective")
+            "objective", "solver")
 """Where problems are shown; anything else (or a whole-scenario rule) goes to ``general``."""
 
 
