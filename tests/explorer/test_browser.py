@@ -10,23 +10,14 @@ connection), on an exception shown in the page, or on a browser console error.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from planner.explorer.serve import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic",
-                 "--no-first-run"]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "::", ""}
 NETWORK_AUDIT = '''
 import os, sys
@@ -51,47 +42,20 @@ sys.addaudithook(_audit)
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_healthy(url: str, server: subprocess.Popen, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not start")
-
-
 @pytest.fixture
 def served(tmp_path):
-    """``streamlit run app.py`` on a free port; yields its URL and the network log."""
+    """The explorer served with the network audit; yields its URL and the network log."""
     (tmp_path / "audit").mkdir()
     (tmp_path / "audit" / "sitecustomize.py").write_text(
         NETWORK_AUDIT.format(LOCAL_HOSTS=LOCAL_HOSTS))
     log = tmp_path / "network.log"
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "audit"), GIGAPLAN_NETWORK_LOG=str(log))
-    port = free_port()
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent))
-    server = subprocess.Popen(
-        [streamlit, "run", "app.py", "--server.headless", "true", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://localhost:{port}"
+    output: list[str] = []
     try:
-        wait_until_healthy(url, server)
-        yield url, log
+        with serve(ROOT, env, output) as url:
+            yield url, log
     finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=20)
-        print(output)
+        print("".join(output))
 
 
 def foreign(urls: list[str]) -> list[str]:
@@ -118,7 +82,7 @@ def test_solve_the_demo_in_chromium_with_no_request_leaving_the_machine(served, 
             page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario").click()
             page.get_by_role("option", name="demo-small.yaml").click()
             expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=30_000)
-            page.get_by_role("button", name="Solve").click()
+            page.get_by_role("button", name="Solve", exact=True).click()
             gpus = page.locator('[data-testid="stMetric"]').filter(has_text="GPUs")
             expect(gpus).to_contain_text("776", timeout=60_000)
             expect(page.locator('[data-testid="stMetric"]')
