@@ -101,10 +101,13 @@ def site_map(catalogue: Catalogue, candidates: list[str], chosen: pd.DataFrame |
     others = table.loc[[s for s in candidates if s not in chosen.index]]
     fig.add_trace(go.Scattergeo(
         lon=others["lon"], lat=others["lat"], mode="markers", name="candidate site",
-        text=_site_hover(others), customdata=list(others.index),
+        text=[f"{label}<br>catalogue grid: {now:,.0f} MW now, up to {top:,.0f} MW"
+              for label, now, top in zip(
+            _site_hover(others), others["grid_mw_now"], others["grid_mw_max"], strict=True)],
+        customdata=list(others.index),
         marker={"size": 8, "symbol": "circle-open", "color": CANDIDATE_COLOUR,
                 "line": {"width": 1.6}},
-        hovertemplate="%{text}<br>candidate, not chosen<extra></extra>"))
+        hovertemplate="%{text}<br>candidate site<extra></extra>"))
     if len(chosen):
         where = table.loc[chosen.index]
         mw = chosen["facility_mw_mean"].astype(float)

@@ -21,6 +21,7 @@ def test_the_map_shades_all_27_member_states_and_sizes_chosen_sites(demo, catalo
     assert countries.type == "choropleth" and len(countries.locations) == 27
     assert {"CYP", "MLT"} <= set(countries.locations)
     assert list(candidates.customdata) == ["julich", "kajaani"]
+    assert candidates.text[0] == "Julich (FZJ) (DE)<br>catalogue grid: 25 MW now, up to 300 MW"
     assert len(chosen.lon) == 1 and chosen.marker.size[0] == geo.MAX_MARKER_PX
     layout = fig.layout.geo
     assert layout.scope == "world" and layout.resolution == 50  # world_50m: has Cyprus, Malta
