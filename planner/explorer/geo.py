@@ -99,11 +99,11 @@ def site_map(catalogue: Catalogue, candidates: list[str], chosen: pd.DataFrame |
     chosen = chosen if chosen is not None else pd.DataFrame()
     table = catalogue.sites
     others = table.loc[[s for s in candidates if s not in chosen.index]]
+    grid = zip(_site_hover(others), others["grid_mw_now"], others["grid_mw_max"], strict=True)
     fig.add_trace(go.Scattergeo(
         lon=others["lon"], lat=others["lat"], mode="markers", name="candidate site",
         text=[f"{label}<br>catalogue grid: {now:,.0f} MW now, up to {top:,.0f} MW"
-              for label, now, top in zip(
-            _site_hover(others), others["grid_mw_now"], others["grid_mw_max"], strict=True)],
+              for label, now, top in grid],
         customdata=list(others.index),
         marker={"size": 8, "symbol": "circle-open", "color": CANDIDATE_COLOUR,
                 "line": {"width": 1.6}},
