@@ -58,6 +58,13 @@ def served(tmp_path):
         print("".join(output))
 
 
+def settled(page) -> None:
+    """Wait until the app's script run has ended (Streamlit's running indicator is gone)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+
+
 def foreign(urls: list[str]) -> list[str]:
     return [u for u in urls if urlparse(u).scheme not in ("data", "blob")
             and urlparse(u).hostname not in LOCAL_HOSTS]
@@ -87,26 +94,31 @@ def test_solve_the_demo_in_chromium_with_no_request_leaving_the_machine(served, 
             expect(gpus).to_contain_text("776", timeout=60_000)
             expect(page.locator('[data-testid="stMetric"]')
                    .filter(has_text="TCO [EUR/yr]")).to_contain_text(" M")
-            expect(page.locator(".scattergeo .point").first).to_be_attached()
+            # the map redrawn with the chosen site, once the script run has ended
+            expect(page.locator(".js-plotly-plot text", has_text="Bologna")).to_be_attached(
+                timeout=30_000)
+            settled(page)
             # outlines from world_50m.json, served by the app: borders, land, member states
             assert len(countries.first.get_attribute("d")) > 10_000
             assert len(page.locator(".geolayer .land path").first.get_attribute("d")) > 10_000
             assert page.locator(".choroplethlayer path").count() == 27
-            page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+            page.mouse.wheel(0, 600)
             page.screenshot(path=str(tmp_path / "solved.png"))
 
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
                 files=[{"name": "bad.yaml", "mimeType": "application/x-yaml",
                         "buffer": b"name: x\nworkloads: [\n"}])
             expect(page.get_by_text("malformed YAML", exact=False)).to_be_visible(timeout=30_000)
+            settled(page)
 
             page.get_by_role("button", name="Open the plan").click()
             expect(page.get_by_role("button", name="Download Excel report")).to_be_visible(
                 timeout=30_000)
+            settled(page)
             page.locator('[data-testid="stRadio"]').filter(has_text="View").get_by_text(
                 "Energy", exact=True).click()
-            expect(page.locator(".js-plotly-plot .barlayer").first).to_be_attached(
-                timeout=30_000)
+            expect(page.get_by_text("Dispatch at bologna, day 1")).to_be_attached(timeout=30_000)
+            settled(page)
             page.screenshot(path=str(tmp_path / "energy.png"))
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
