@@ -17,6 +17,8 @@ from planner.errors import Problem
 KeyPath = tuple[str | int, ...]
 
 MAX_YAML_BYTES = 1_000_000
+MAX_EXPANDED_VALUES = 100_000
+"""Most values a file may hold once its aliases are expanded."""
 
 
 def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
@@ -50,6 +52,38 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _check_expanded_size(text: str, limit: int = MAX_EXPANDED_VALUES) -> None:
+    """Refuse YAML whose aliases expand to more than ``limit`` values ("billion laughs").
+
+    One pass over the event stream: each anchored node's size counts every time an
+    alias repeats it, so a 400-byte file of nested aliases is refused at once
+    instead of being expanded for minutes.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]  # [anchor, expanded values in this collection]
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([event.anchor, 1])
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor, 1)
+        else:
+            continue
+        stack[-1][1] += size
+        if stack[-1][1] > limit or sum(frame[1] for frame in stack) > limit:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"aliases expand this file to more than {limit:,} values; write "
+                "the values out instead", event.start_mark)
+
+
 def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML text safely; return the data and a map key path -> line.
 
@@ -58,6 +92,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
     yaml.YAMLError
         Wrapped by :func:`load_yaml_file` into a located :class:`Problem`.
     """
+    _check_expanded_size(text)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     lines: dict[KeyPath, int] = {}
     if node is not None:

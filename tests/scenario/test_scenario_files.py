@@ -235,3 +235,22 @@ def test_upload_is_validated_like_a_file(catalogue):
         load_scenario_bytes(b"extends: demo-small.yaml\nname: x\n", "up.yaml", catalogue)
     with pytest.raises(ScenarioError, match="limited to"):
         load_scenario_bytes(b"#" * 2_000_000, "huge.yaml", catalogue)
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path, catalogue):
+    """A few hundred bytes of nested aliases ("billion laughs") must not expand."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdef", "bcdefg", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    path = write(tmp_path / "bomb.yaml", MINIMAL + "\n".join(lines) + "\n")
+    assert path.stat().st_size < 1000
+    (problem,) = problems_of(path, catalogue)
+    assert "aliases expand this file to more than 100,000 values" in problem.message
+    assert problem.line is not None
+
+
+def test_modest_aliases_still_work():
+    from planner.yamlio import parse_yaml
+
+    data, _ = parse_yaml("a: &x [1, 2]\nb: *x\nc: {d: *x}\n")
+    assert data == {"a": [1, 2], "b": [1, 2], "c": {"d": [1, 2]}}
