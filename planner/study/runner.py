@@ -213,11 +213,15 @@ def _pool(workers: int, scheduler: str | None, cluster: str | None, threads: int
     return _LocalPool(workers)
 
 
+def _variant_dict(v: Variant) -> dict[str, Any]:
+    """What a worker needs of a variant (plain data, picklable)."""
+    return {"id": v.id, "batch": v.batch, "values": v.values, "pareto": v.pareto, "spec": v.spec}
+
+
 def _task(folder: Path, data_dir: str | None, reuse: bool, save_plans: bool,
           variants: list[Variant]) -> dict[str, Any]:
     return {"folder": str(folder), "data_dir": data_dir, "reuse": reuse, "save_plans": save_plans,
-            "variants": [{"id": v.id, "batch": v.batch, "values": v.values, "pareto": v.pareto,
-                          "spec": v.spec} for v in variants]}
+            "variants": [_variant_dict(v) for v in variants]}
 
 
 def _apply_caps(sp: StudyPlan, results: dict[str, dict]) -> list[Variant]:
@@ -288,8 +292,8 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
                     break
                 for v in _apply_caps(sp, results):
                     if v.id not in results:
-                        results[v.id] = failure(_task(folder, data_dir, use_reuse, False, [v])[
-                            "variants"][0], "a Pareto anchor of this front failed")
+                        results[v.id] = failure(_variant_dict(v),
+                                                  "a Pareto anchor of this front failed")
                         store.write_result(folder, results[v.id])
             pending = [v for v in sp.variants if stage(v) == current_stage and v.id not in results]
             if not pending:
@@ -316,8 +320,8 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
                             if v.id in on_disk:
                                 returned.append(on_disk[v.id])
                             else:
-                                rec = failure(_task(folder, data_dir, use_reuse, False, [v])[
-                                    "variants"][0], f"worker failed: {type(exc).__name__}: {exc}")
+                                rec = failure(_variant_dict(v),
+                                              f"worker failed: {type(exc).__name__}: {exc}")
                                 store.write_result(folder, rec)
                                 returned.append(rec)
                     for rec in returned:

@@ -74,7 +74,7 @@ def run_batch(task: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for variant in task["variants"]:
         start = time.perf_counter()
-        plan = None
+        plan = scenario = None
         try:
             scenario = Scenario.model_validate(variant["spec"])
             plan = resolver.solve(scenario)
@@ -88,11 +88,8 @@ def run_batch(task: dict[str, Any]) -> list[dict[str, Any]]:
         result["worker"] = worker
         result["wall_s"] = time.perf_counter() - start
         result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        if not result["scenario_hash"]:
-            try:
-                result["scenario_hash"] = scenario_hash(Scenario.model_validate(variant["spec"]))
-            except Exception:  # noqa: BLE001 - the hash is informative only
-                pass
+        if not result["scenario_hash"] and scenario is not None:
+            result["scenario_hash"] = scenario_hash(scenario)
         if task.get("save_plans") and plan is not None and plan.has_solution:
             plan.save(folder / "plans" / variant["id"])
         write_result(folder, result)
