@@ -329,11 +329,10 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
                             store.write_result(folder, rec)
                         results[rec["variant"]] = rec
                         solved_now += 1
-                on_disk = store.read_results(folder)
-                progress.update(len(set(on_disk) | set(results)),
-                                _failed({**on_disk, **results}))
+                results.update(store.read_new_results(folder, results))  # written in batches
+                progress.update(len(results), _failed(results))
                 if time.perf_counter() - last_table > TABLE_EVERY_S:
-                    _write_table(folder, sp)
+                    _write_table(folder, sp, results)
                     last_table = time.perf_counter()
     except BaseException:
         if pool is not None:
@@ -358,7 +357,8 @@ def _failed(results: dict[str, dict]) -> int:
     return sum(1 for r in results.values() if not r.get("kpis"))
 
 
-def _write_table(folder: Path, sp: StudyPlan) -> None:
+def _write_table(folder: Path, sp: StudyPlan, results: dict[str, dict] | None = None) -> None:
+    """Rewrite results.parquet from ``results`` (default: every file in the folder)."""
     header = store.read_header(folder)
-    store.write_table(folder, store.results_frame(store.read_results(folder), header,
-                                                  _design_frame(sp.variants)))
+    results = store.read_results(folder) if results is None else results
+    store.write_table(folder, store.results_frame(results, header, _design_frame(sp.variants)))

@@ -80,6 +80,21 @@ def read_results(folder: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def read_new_results(folder: Path, known: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Results in ``folder`` not yet in ``known`` (only those files are parsed)."""
+    out = {}
+    for path in (Path(folder) / RESULTS_DIR).glob("v*.json"):
+        if path.stem in known:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("variant") == path.stem:
+            out[path.stem] = data
+    return out
+
+
 def remove_leftovers(folder: Path) -> int:
     """Delete temporary files a killed run left behind; return how many."""
     count = 0
