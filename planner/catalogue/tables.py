@@ -54,6 +54,8 @@ ACCELERATORS = TableSpec(
         num("nodes_per_rack", "nodes", "servers per rack in a dense deployment", 1, 64, kind="int"),
         num("rack_kw", "kW", "power per rack in a dense deployment", 1, 300),
         Column("air_coolable", "bool", "-", "can be deployed in an air-cooled rack"),
+        Column("immersion_compatible", "bool", "-",
+               "servers can be immersed (false for cold-plate rack and blade designs)"),
         num("price_usd_per_gpu", "USD", "price per GPU as published"),
         num("price_eur_per_gpu", "EUR", "price per GPU in EUR at usd_per_eur"),
         num("price_eur_per_node", "EUR", "price per server in EUR"),
@@ -84,7 +86,11 @@ SITES = TableSpec(
         num("land_ha", "ha", "land plausibly available"),
         num("dh_offtake_mw", "MW (thermal)", "district-heating offtake for waste heat",
             required=False),
-        num("dh_price_eur_per_mwh", "EUR/MWh (thermal)", "price paid for recovered heat",
+        num("dh_price_eur_per_mwh", "EUR/MWh (thermal)",
+            "price paid for heat delivered at the network's supply temperature", required=False),
+        num("dh_supply_temp_c", "°C", "district-heating network supply temperature", 20, 150,
+            required=False),
+        num("dh_return_temp_c", "°C", "district-heating network return temperature", 10, 120,
             required=False),
         num("water_stress_score", "0-5", "WRI Aqueduct baseline water stress", 0.0, 5.0),
     ),
@@ -135,7 +141,10 @@ COOLING = TableSpec(
     columns=(
         text("id", "cooling technology id used in scenarios"),
         text("name", "name"),
-        num("capex_eur_per_kw_it", "EUR/kW IT", "cooling capex per kW of IT load"),
+        text("kind", "how the heat leaves the servers", choices=("air", "liquid", "immersion")),
+        num("capex_eur_per_kw_it", "EUR/kW IT", "cooling capex per kW of IT load (increment on "
+            "the air-cooled building)"),
+        frac("fixed_om_frac_per_year", "cooling O&M per year as a fraction of its capex"),
         num("max_rack_kw", "kW", "highest rack power it can cool", 1, 500),
         num("pue_min", "-", "PUE at or below the free-cooling threshold", 1.0, 3.0),
         num("pue_threshold_c", "°C", "outdoor temperature above which PUE rises", -20, 45, ),
@@ -160,7 +169,8 @@ ENERGY = TableSpec(
         num("fixed_om_eur_per_kwh_year", "EUR/kWh/yr", "fixed O&M per kWh", required=False),
         num("variable_om_eur_per_mwh", "EUR/MWh", "variable O&M per MWh out", required=False),
         frac("efficiency_frac", "electrical or round-trip efficiency", required=False),
-        num("lifetime_years", "years", "economic lifetime", 1, 80),
+        num("lifetime_years", "years", "technical lifetime in the source (the optimiser "
+            "annualises with finance.csv's economic lifetimes)", 1, 80),
         num("co2_g_per_kwh_out", "gCO2/kWh", "direct emissions per kWh produced", required=False),
     ),
 )

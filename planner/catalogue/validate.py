@@ -27,6 +27,12 @@ REQUIRED_FINANCE = {
     "insurance_tax_frac_per_year", "site_fixed_eur_per_year", "gas_price_eur_per_mwh_th",
     "diesel_price_eur_per_mwh_th", "building_module_mw", "datacentre_land_ha_per_mw_it",
     "pv_land_ha_per_mw", "wind_land_ha_per_mw", "grid_price_factor", "accelerator_price_factor",
+    "grid_connection_lifetime_years", "backup_lifetime_years", "gas_turbine_lifetime_years",
+    "heat_pump_lifetime_years", "backup_max_hours_per_year", "backup_unit_mw",
+    "grid_price_embedded_carbon_eur_per_t", "grid_carbon_pass_through_frac",
+    "grid_marginal_co2_t_per_mwh", "dh_hot_water_share_frac", "heating_base_temp_c",
+    "heating_threshold_temp_c", "heat_pump_lorenz_efficiency_frac", "heat_source_cooling_k",
+    "go_price_eur_per_mwh",
 }
 
 
