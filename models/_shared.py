@@ -5,9 +5,10 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 SLACK_PENALTY = {
-    "training_unplaced": 1e13, "hpc_short": 1e11, "inference_short": 1e7,
+    "training_unplaced": 1e13, "hpc_short": 1e11, "inference_short": 1e7, "target_short": 1e9,
     "member_states": 1e11, "grid_excess": 1e9, "renewable_short": 1e5, "carbon_excess": 1e5,
     "water_excess": 1e3, "budget_excess": 10.0, "land_excess": 1e6,
+    "country_share_excess": 1e6,
 }
 """Cost per unit of each relaxed requirement in the elastic re-solve [EUR/yr per unit].
 

@@ -8,7 +8,7 @@ from models._shared import init_shared
 from models.cooling import add_cooling
 from models.cost import add_objective
 from models.energy import add_energy, add_land
-from models.fleet import add_fleet
+from models.fleet import add_fleet, elastic_demand_mw
 from models.inputs import ModelInputs, validate
 from models.levers import add_levers
 from models.sites import add_site_capacity, add_sites
@@ -24,6 +24,7 @@ def build(inp: ModelInputs) -> pyo.ConcreteModel:
     validate(inp)
     m = pyo.ConcreteModel(name="gigaplan")
     init_shared(m, elastic=inp.elastic)
+    m.elastic_demand_mw = elastic_demand_mw(inp) if inp.elastic else 0.0
     add_levers(m, inp)
     add_sites(m, inp)
     add_fleet(m, inp)

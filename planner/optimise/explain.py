@@ -25,13 +25,12 @@ def explain(m: pyo.ConcreteModel, inp: ModelInputs) -> list[str]:
 
 def _sentence(name: str, key, value: float, unit: str, inp: ModelInputs) -> str:
     if name == "training_unplaced":
-        options = inp.training_nodes[inp.training_nodes.index.get_level_values(0) == key]
-        it_mw = {g: n * inp.accelerators.at[g, "node_it_kw"] / 1e3
-                 for (_, g), n in options.items()}
+        options = inp.training["nodes"].xs(key, level="run")
+        it_mw = {g: n * inp.accelerators.at[g, "node_it_kw"] / 1e3 for g, n in options.items()}
         best = min(it_mw, key=it_mw.get)
         pue = float(inp.pue.min())
         return (f"training run '{key}' fits on no allowed site: it needs at least "
-                f"{options[(key, best)]:,.0f} nodes of {best} on one site ({it_mw[best]:,.1f} MW IT, "
+                f"{options[best]:,.0f} nodes of {best} on one site ({it_mw[best]:,.1f} MW IT, "
                 f"{it_mw[best] * pue:,.1f} MW at PUE {pue:.2f}); the largest allowed site can "
                 f"connect {inp.sites['grid_mw_max'].max():,.1f} MW")
     if name == "inference_short":
@@ -40,8 +39,9 @@ def _sentence(name: str, key, value: float, unit: str, inp: ModelInputs) -> str:
     if name == "hpc_short":
         return f"HPC demand '{key}' is short by {value:,.2f} PFLOP/s of {inp.hpc_demand[key]:,.2f}"
     if name == "grid_excess":
-        return (f"site '{key}' would need {value:,.1f} MW more grid connection than its maximum "
-                f"of {inp.sites.at[key, 'grid_mw_max']:,.0f} MW")
+        return (f"the grid is short at site '{key}': it would need {value:,.1f} MW more "
+                f"connection than its maximum of {inp.sites.at[key, 'grid_mw_max']:,.1f} MW "
+                "to supply the load placed there")
     if name == "member_states":
         return (f"at least {inp.policy.min_member_states} member states are required; "
                 f"{value:,.0f} more would be needed among the allowed sites")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from planner.errors import UsageError
 
-TABLES = ("sites", "fleet", "energy", "workloads", "costs", "workload_options")
+TABLES = ("sites", "fleet", "energy", "workloads", "costs", "workload_options", "check")
 
 
 @dataclass
@@ -26,6 +26,10 @@ class Plan:
     kpis : headline figures, units in the keys.
     sites, fleet, energy, workloads, costs, workload_options : DataFrames (empty when
         there is no plan).
+    check : the full-year check, one row per figure: as the representative days state it
+        and as the replay of all 8760 hours gives it (empty when not run).
+    check_breaks : what the full year breaks that the representative days kept, in words
+        (empty when the plan holds on the full year).
     meta : scenario name and hash, data version, solver settings, timings [s].
     """
 
@@ -38,6 +42,8 @@ class Plan:
     workloads: pd.DataFrame = field(default_factory=pd.DataFrame)
     costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     workload_options: pd.DataFrame = field(default_factory=pd.DataFrame)
+    check: pd.DataFrame = field(default_factory=pd.DataFrame)
+    check_breaks: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -62,6 +68,9 @@ class Plan:
                "data_version": self.meta.get("data_version")}
         if self.explanation:
             out["explanation"] = self.explanation
+        if len(self.check):
+            out["full_year_check"] = {"holds": not self.check_breaks,
+                                      "breaks": self.check_breaks}
         return out
 
     def save(self, folder: Path | str) -> Path:
@@ -71,7 +80,8 @@ class Plan:
         for name in TABLES:
             _atomic_write(folder / f"{name}.csv", getattr(self, name).to_csv(index=True))
         payload = {"status": self.status, "gap": self.gap, "kpis": self.kpis,
-                   "explanation": self.explanation, "meta": self.meta}
+                   "explanation": self.explanation, "check_breaks": self.check_breaks,
+                   "meta": self.meta}
         _atomic_write(folder / "plan.json", json.dumps(payload, indent=2, default=str))
         return folder
 
@@ -95,5 +105,6 @@ def load_plan(folder: Path | str) -> Plan:
         tables[name] = pd.read_csv(path, index_col=0) if path.is_file() and path.stat().st_size \
             > 1 else pd.DataFrame()
     return Plan(status=payload["status"], gap=payload["gap"], kpis=payload["kpis"],
-                explanation=payload.get("explanation", []), meta=payload.get("meta", {}),
+                explanation=payload.get("explanation", []),
+                check_breaks=payload.get("check_breaks", []), meta=payload.get("meta", {}),
                 **tables)

@@ -1,4 +1,11 @@
-"""``planner.solve(scenario) -> Plan``: prepare, build, solve with HiGHS, read back.
+"""``planner.solve(scenario) -> Plan``: prepare, build, solve with HiGHS, check, read back.
+
+After the solve, a representative-day plan is replayed on the full year
+(:mod:`planner.optimise.check`); where the full year breaks a requirement the
+representative days kept, ``full_year_check: repair`` re-solves with the failing days
+added as periods of their own, up to ``repair_rounds`` times, and the plan says what
+still breaks. Most-compute and least-emissions objectives are solved lexicographically
+(:func:`models.minimise_cost_keeping`).
 
 :class:`Resolver` solves a sequence of scenarios (a study's batch) and re-uses the
 built Pyomo model, the persistent HiGHS instance and the previous solution as a MIP
@@ -17,19 +24,23 @@ from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from typing import Any
 
-import highspy
+import pandas as pd
 import pyomo.environ as pyo
 
-from models import build, update_levers
+from models import build, is_lexicographic, minimise_cost_keeping, primary_value, update_levers
+from models.cost import restore_primary
 from planner import __version__
 from planner.catalogue import Catalogue, load_catalogue
-from planner.optimise import extract
+from planner.optimise import demand, extract, highs_bridge
+from planner.optimise.check import compare, replay
 from planner.optimise.explain import explain
+from planner.optimise.highs_bridge import HighsSettings
+from planner.optimise.periods import add_days, mean_days
 from planner.optimise.plan import Plan
-from planner.optimise.prepare import Prepared, prepare, with_levers
+from planner.optimise.prepare import Prepared, prepare, with_levers, with_periods
 from planner.scenario import Scenario, scenario_hash
+from planner.scenario.schema import FullYearCheck
 
-LIMITS = {"maxTimeLimit", "maxIterations", "maxEvaluations"}
 OPTIONAL_LEVERS = ("renewable_share_frac", "carbon_cap_t_per_year", "budget_eur")
 FINANCE_LEVERS = ("grid_price_factor", "accelerator_price_factor")
 
@@ -39,39 +50,24 @@ def highspy_version() -> str:
     return package_version("highspy")
 
 
-def highs(time_limit_s: float, gap: float, threads: int, seed: int):
-    """A configured HiGHS solver (through Pyomo's persistent APPSI interface)."""
-    solver = pyo.SolverFactory("appsi_highs")
-    configure(solver, time_limit_s, gap, threads, seed)
-    return solver
+def highs(time_limit_s: float, gap: float, threads: int, seed: int) -> HighsSettings:
+    """HiGHS settings: time limit [s], relative MIP gap, threads and random seed."""
+    return HighsSettings(time_limit_s=time_limit_s, mip_gap=gap, threads=threads, seed=seed)
 
 
-def configure(solver, time_limit_s: float, gap: float, threads: int, seed: int) -> None:
-    """Set time limit [s], relative MIP gap, threads and random seed."""
-    solver.config.time_limit = time_limit_s
-    solver.config.mip_gap = gap
-    solver.config.load_solution = False
-    solver.highs_options = {"threads": threads, "random_seed": seed}
+def configure(solver: HighsSettings, time_limit_s: float, gap: float, threads: int,
+              seed: int) -> None:
+    """Change the settings of ``solver`` in place (its last solution is kept)."""
+    solver.time_limit_s, solver.mip_gap, solver.threads, solver.seed = (
+        time_limit_s, gap, threads, seed)
 
 
-def run_highs(model: pyo.ConcreteModel, solver) -> tuple[str, float | None]:
-    """Solve; return (status, proven gap) and load the incumbent when there is one.
-
-    HiGHS keeps one thread scheduler per process and refuses a different ``threads``
-    setting once it runs, so the scheduler is reset before every solve.
-    """
-    highspy.Highs.resetGlobalScheduler(True)
-    result = solver.solve(model, load_solutions=False)
-    condition = str(result.solver.termination_condition)
-    lower, upper = result.problem.lower_bound, result.problem.upper_bound
-    has_incumbent = upper is not None and abs(upper) < float("inf")
-    if condition == "optimal" or (condition in LIMITS and has_incumbent):
-        model.solutions.load_from(result)
-        gap = abs(upper - lower) / max(abs(upper), 1e-9) if lower is not None else None
-        return ("optimal" if condition == "optimal" else "time_limit"), gap
-    if condition in ("infeasible", "infeasibleOrUnbounded"):
-        return "infeasible", None
-    return ("time_limit" if condition in LIMITS else "error"), None
+def run_highs(model: pyo.ConcreteModel, solver: HighsSettings) -> tuple[str, float | None]:
+    """Solve; return (status, proven gap) and load the incumbent when there is one."""
+    outcome = highs_bridge.solve(model, solver)
+    if outcome.status in ("optimal", "time_limit") and outcome.objective is not None:
+        return outcome.status, outcome.gap
+    return outcome.status, None
 
 
 def structure_key(scenario: Scenario) -> str:
@@ -92,6 +88,82 @@ def structure_key(scenario: Scenario) -> str:
         spec["finance"].pop(name, None)
     text = json.dumps(spec, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+COARSE_START_MIN_SITE_PERIODS = 3000
+"""Models with at least this many (site, period) pairs get a first plan from a coarse model."""
+COARSE_GAP = 0.05
+
+
+def coarse_start(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenario,
+                 catalogue: Catalogue, solver: HighsSettings) -> dict[int, float] | None:
+    """A first feasible plan for ``model``, found on one average day per group and segment.
+
+    HiGHS spends most of a large solve looking for its first incumbent. The coarse model
+    (:func:`planner.optimise.periods.mean_days`) solves in seconds to a loose gap; its
+    integer decisions are fixed in ``model``, whose linear rest is then solved, and the
+    result becomes the MIP start. ``None`` when any step finds nothing.
+    """
+    coarse_periods = mean_days(prepared.hourly, prepared.periods.site_group,
+                               demand.day_segments(scenario))
+    coarse = with_periods(prepared, scenario, catalogue, coarse_periods)
+    small = build(coarse.inputs)
+    limit = max(5.0, solver.time_limit_s / 4.0)
+    found = highs_bridge.solve(small, highs(limit, COARSE_GAP, solver.threads, solver.seed))
+    if found.objective is None:
+        return None
+    return _start_with_integers_of(small, model,
+                                   highs(limit, solver.mip_gap, solver.threads, solver.seed))
+
+
+def _start_with_integers_of(source: pyo.ConcreteModel, model: pyo.ConcreteModel,
+                            settings: HighsSettings) -> dict[int, float] | None:
+    """A MIP start for ``model``: the integer decisions of ``source``, the rest re-solved.
+
+    Integer and binary variables are matched by name; ``None`` if the linear rest fails.
+    """
+    fixed = []
+    for var in source.component_data_objects(pyo.Var):
+        if (var.is_integer() or var.is_binary()) and var.value is not None:
+            target = model.find_component(var.name)
+            if target is not None and not target.fixed:
+                target.fix(round(var.value))
+                fixed.append(target)
+    try:
+        rest = highs_bridge.solve(model, settings)
+    finally:
+        for var in fixed:
+            var.unfix()
+    if rest.status != "optimal":
+        return None
+    return {id(v): float(v.value) for v in model.component_data_objects(pyo.Var)
+            if v.value is not None}
+
+
+def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
+                 timings: dict[str, float], start_from: dict[int, float] | None = None
+                 ) -> tuple[str, float | None]:
+    """Run HiGHS (from ``start_from`` when given), then any least-cost second stage.
+
+    The second stage runs for a lexicographic objective (most compute, least emissions).
+    """
+    start = time.perf_counter()
+    if start_from:
+        solver.last, solver.warm_start = start_from, True
+    status, gap = run_highs(model, solver)
+    timings["solve_s"] = timings.get("solve_s", 0.0) + time.perf_counter() - start
+    inp = prepared.inputs
+    if status in ("optimal", "time_limit") and is_lexicographic(inp):
+        start = time.perf_counter()
+        minimise_cost_keeping(model, inp, primary_value(model, inp))
+        warm, solver.warm_start = solver.warm_start, True
+        second, second_gap = run_highs(model, solver)
+        solver.warm_start = warm
+        timings["second_stage_s"] = time.perf_counter() - start
+        if second in ("optimal", "time_limit"):
+            status = "optimal" if status == "optimal" and second == "optimal" else "time_limit"
+            gap = second_gap if gap is None else max(gap, second_gap or 0.0)
+    return status, gap
 
 
 class Resolver:
@@ -130,11 +202,12 @@ class Resolver:
             prepared = with_levers(self._prepared, scenario, self.catalogue)
             timings["prepare_s"] = time.perf_counter() - start
             start = time.perf_counter()
+            restore_primary(self._model)
             update_levers(self._model, prepared.inputs)
             model, solver = self._model, self._solver
             configure(solver, settings.time_limit_s, settings.mip_gap_frac, settings.threads,
                       settings.seed)
-            solver.config.warmstart = self.warm_start
+            solver.warm_start = self.warm_start
             timings["build_s"] = time.perf_counter() - start
             self.reused += 1
         else:
@@ -148,11 +221,21 @@ class Resolver:
                            settings.seed)
             if key is not None:
                 self._key, self._prepared, self._model, self._solver = key, prepared, model, solver
-        start = time.perf_counter()
-        status, proven_gap = run_highs(model, solver)
-        timings["solve_s"] = time.perf_counter() - start
+        first = None
+        if not reused and len(prepared.inputs.profiles) >= COARSE_START_MIN_SITE_PERIODS \
+                and not prepared.periods.full_year:
+            start = time.perf_counter()
+            first = coarse_start(model, prepared, scenario, self.catalogue, solver)
+            timings["coarse_start_s"] = time.perf_counter() - start
+        status, proven_gap = _solve_model(model, prepared, solver, timings, first)
         meta = _meta(scenario, self.catalogue, prepared, settings, timings, reused)
-        return _plan(scenario, prepared, model, solver, status, proven_gap, meta)
+        if status == "infeasible":
+            return _infeasible(prepared, settings, meta)
+        if status not in ("optimal", "time_limit") or proven_gap is None:
+            return Plan(status=status, gap=None, kpis={},
+                        workload_options=prepared.workload_options, meta=meta)
+        return _checked_plan(scenario, self.catalogue, prepared, model, status, proven_gap,
+                             solver, settings, meta)
 
 
 def solve(scenario: Scenario, catalogue: Catalogue | None = None, time_limit_s: float | None = None,
@@ -161,7 +244,8 @@ def solve(scenario: Scenario, catalogue: Catalogue | None = None, time_limit_s: 
 
     Solver settings default to the scenario's ``solver`` section. An infeasible
     scenario is re-solved with priced slacks on its requirements and the plan's
-    ``explanation`` says which cannot be met and by how much.
+    ``explanation`` says which cannot be met and by how much. A representative-day
+    plan is checked on the full year (and repaired where the scenario asks).
     """
     return Resolver(catalogue, reuse=False).solve(scenario, time_limit_s, gap, threads)
 
@@ -180,35 +264,235 @@ def _meta(scenario: Scenario, catalogue: Catalogue, prepared: Prepared, settings
             "periods": len(prepared.periods.table)}
 
 
-def _plan(scenario: Scenario, prepared: Prepared, model: pyo.ConcreteModel, solver,
-          status: str, proven_gap: float | None, meta: dict[str, Any]) -> Plan:
+def _infeasible(prepared: Prepared, settings, meta: dict[str, Any]) -> Plan:
     timings = meta["timings"]
-    if status == "infeasible":
-        start = time.perf_counter()
-        elastic_inputs = dataclasses.replace(prepared.inputs, elastic=True)
-        elastic_model = build(elastic_inputs)
-        settings = meta["solver_settings"]
-        elastic_status, _ = run_highs(elastic_model, highs(
-            settings["time_limit_s"], settings["mip_gap_frac"], settings["threads"],
-            settings["seed"]))
-        reasons = explain(elastic_model, elastic_inputs) if elastic_status in (
-            "optimal", "time_limit") else ["the requirements conflict; the relaxed model could "
-                                           "not be solved either"]
-        timings["explain_s"] = time.perf_counter() - start
-        return Plan(status="infeasible", gap=None, kpis={}, explanation=reasons,
-                    workload_options=prepared.workload_options, meta=meta)
-    if status not in ("optimal", "time_limit") or proven_gap is None and status == "time_limit":
-        return Plan(status=status, gap=None, kpis={}, workload_options=prepared.workload_options,
-                    meta=meta)
     start = time.perf_counter()
-    dispatch = extract.dispatch_table(model, prepared.inputs)
-    sites = extract.site_table(model, prepared.inputs, dispatch)
-    plan = Plan(status=status, gap=proven_gap,
-                kpis=extract.kpis(model, sites, scenario), sites=sites,
-                fleet=extract.fleet_table(model, prepared.inputs), energy=dispatch,
-                workloads=extract.workload_table(model, prepared.inputs,
-                                                 prepared.workload_options),
-                costs=extract.cost_table(model), workload_options=prepared.workload_options,
-                meta=meta)
-    timings["extract_s"] = time.perf_counter() - start
+    elastic_inputs = dataclasses.replace(prepared.inputs, elastic=True)
+    elastic_model = build(elastic_inputs)
+    elastic_status, _ = run_highs(elastic_model, highs(
+        settings.time_limit_s, settings.mip_gap_frac, settings.threads, settings.seed))
+    reasons = explain(elastic_model, elastic_inputs) if elastic_status in (
+        "optimal", "time_limit") else ["the requirements conflict; the relaxed model could "
+                                       "not be solved either"]
+    timings["explain_s"] = time.perf_counter() - start
+    return Plan(status="infeasible", gap=None, kpis={}, explanation=reasons,
+                workload_options=prepared.workload_options, meta=meta)
+
+
+def _start_from(model: pyo.ConcreteModel, previous: pyo.ConcreteModel,
+                solver: HighsSettings) -> dict[int, float] | None:
+    """A MIP start for ``model``: the integer decisions of ``previous``, the rest re-solved."""
+    return _start_with_integers_of(previous, model, highs(
+        solver.time_limit_s, solver.mip_gap, solver.threads, solver.seed))
+
+
+def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
+                  model: pyo.ConcreteModel, status: str, gap: float, solver,
+                  settings, meta: dict[str, Any]) -> Plan:
+    """Read the plan, replay it on the full year and repair it where the scenario asks.
+
+    Repair, in the order the failures call for: where an hourly requirement fails
+    (unmet load, the connection, 24/7 matching) the worst failing days of each group are
+    added as periods of their own and the plan is re-solved, up to ``repair_rounds``
+    times; what still breaks then, and any annual requirement the full year misses
+    (renewable share, carbon cap, standby hours), is repaired by re-optimising the
+    energy supply of the plan's sites, fleet and cooling on all 8760 hours. The check
+    always measures against the scenario's own requirements.
+    """
+    timings = meta["timings"]
+    mode = FullYearCheck(scenario.time.full_year_check)
+    plan = _plan(scenario, prepared, model, status, gap, meta)
+    if mode == FullYearCheck.off or prepared.periods.full_year:
+        return plan
+    rounds: list[dict[str, Any]] = []
+
+    def check(optimise: bool = False):
+        start = time.perf_counter()
+        out = replay(extract.design(model, prepared.inputs, scenario), prepared.inputs,
+                     prepared.hourly, catalogue.cooling, prepared.finance,
+                     threads=settings.threads, optimise=optimise)
+        timings["check_s"] = timings.get("check_s", 0.0) + time.perf_counter() - start
+        return out
+
+    result = check()
+    while result.breaks and mode == FullYearCheck.repair and result.failing_days \
+            and len(rounds) < scenario.time.repair_rounds:
+        start = time.perf_counter()
+        rounds.append({"repair": "days added", "breaks": list(result.breaks),
+                       "days_added": {g: len(d) for g, d in result.failing_days.items()}})
+        periods = add_days(prepared.periods, prepared.hourly, result.failing_days)
+        if len(periods.table) == len(prepared.periods.table):
+            break
+        prepared = with_periods(prepared, scenario, catalogue, periods)
+        previous, model = model, build(prepared.inputs)
+        solver = highs(settings.time_limit_s, settings.mip_gap_frac, settings.threads,
+                       settings.seed)
+        first = _start_from(model, previous, solver)
+        timings["repair_s"] = timings.get("repair_s", 0.0) + time.perf_counter() - start
+        status2, gap2 = _solve_model(model, prepared, solver, timings, first)
+        if status2 not in ("optimal", "time_limit") or gap2 is None:
+            rounds[-1]["result"] = f"the re-solve ended {status2}; the previous plan is kept"
+            model = previous
+            break
+        meta = {**meta, "representative_days": int(prepared.periods.table["day"].nunique()),
+                "periods": len(prepared.periods.table)}
+        plan = _plan(scenario, prepared, model, status2, gap2, meta)
+        result = check()
+    checked = dataclasses.replace(plan, check=compare(plan, result),
+                                  check_breaks=list(result.breaks))
+    if result.breaks and mode == FullYearCheck.repair and _share_only(result):
+        start = time.perf_counter()
+        lp = highs(settings.time_limit_s, settings.mip_gap_frac, settings.threads, settings.seed)
+        repaired = _repair_share(model, prepared, scenario, lp, plan, result, check, meta, rounds)
+        timings["repair_s"] = timings.get("repair_s", 0.0) + time.perf_counter() - start
+        if repaired is not None:
+            plan, result = repaired
+            checked = _full_year_plan(plan, result, scenario)
+    if result.breaks and mode == FullYearCheck.repair:
+        rounds.append({"repair": "energy supply re-optimised on the full year",
+                       "breaks": list(result.breaks)})
+        reopt = check(optimise=True)
+        checked = _full_year_plan(plan, reopt, scenario)
+    checked.meta["full_year_check"] = {"mode": mode.value, "repair_rounds": rounds,
+                                       "holds": not checked.check_breaks}
+    return checked
+
+
+SHARE_REPAIR_ROUNDS = 4
+"""Re-solves of the energy supply the annual-share repair tries before the full-year LP."""
+SHARE_MARGIN = 0.002
+"""The repair aims this far above the annual share target [-] (the secant lands close)."""
+
+
+def _share_only(result) -> bool:
+    """True when the only thing the full year misses is the annual renewable share."""
+    return set(result.corrections) == {"renewable_share_frac"} and not result.failing_days
+
+
+def _fix_integers(model: pyo.ConcreteModel) -> list:
+    fixed = []
+    for var in model.component_data_objects(pyo.Var):
+        if (var.is_integer() or var.is_binary()) and not var.fixed and var.value is not None:
+            var.fix(round(var.value))
+            fixed.append(var)
+    return fixed
+
+
+def _repair_share(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenario,
+                  solver: HighsSettings, plan: Plan, result, check, meta: dict[str, Any],
+                  rounds: list[dict[str, Any]]):
+    """Raise the representative-day share target until the full year meets the real one.
+
+    Representative days smooth the wind and sun, so a plan sized on them curtails less
+    than the real year and its annual renewable share comes out lower on the full year.
+    With sites, fleet and cooling fixed (an LP), the share the representative days must
+    reach is moved by the secant method on (representative-day share, full-year share)
+    until the full-year replay meets the scenario's target; the plan is then the last
+    design and its energy figures are the full year's. ``None`` if no target up to 100 %
+    on the representative days reaches it within :data:`SHARE_REPAIR_ROUNDS`.
+    """
+    target = float(scenario.policy.renewable_share_frac)
+    lever = model.renewable_share_frac
+    x_prev, f_prev = float(plan.kpis["renewable_share"]), float(result.kpis["renewable_share"])
+    slope = 1.0
+    fixed = _fix_integers(model)
+    found = None
+    try:
+        for _ in range(SHARE_REPAIR_ROUNDS):
+            aim = min(1.0, x_prev + slope * (target + SHARE_MARGIN - f_prev))
+            if aim <= x_prev + 1e-6:
+                break
+            lever.set_value(aim)
+            out = highs_bridge.solve(model, solver)
+            if out.status != "optimal":
+                rounds.append({"repair": f"representative-day share raised to {aim:.1%}",
+                               "result": f"the energy re-solve ended {out.status}"})
+                break
+            plan = _plan(scenario, prepared, model, plan.status, plan.gap, meta)
+            result = check()
+            x, f = float(plan.kpis["renewable_share"]), float(result.kpis["renewable_share"])
+            rounds.append({"repair": f"representative-day share raised to {aim:.1%}",
+                           "breaks": list(result.breaks),
+                           "full_year_share": f, "representative_day_share": x})
+            if not result.breaks:
+                found = (plan, result)
+                break
+            if not _share_only(result) or aim >= 1.0:
+                break
+            slope = (x - x_prev) / (f - f_prev) if f - f_prev > 1e-4 else 2.0 * slope
+            x_prev, f_prev = x, f
+    finally:
+        for var in fixed:
+            var.unfix()
+        lever.set_value(target)
+    return found
+
+
+COST_ITEMS_FULL_YEAR = ("grid_energy", "carbon", "ppa_energy", "grid_upgrade", "onsite_pv",
+                        "onsite_wind", "battery", "backup", "gas_turbine", "heat_revenue",
+                        "guarantees_of_origin")
+"""Cost items the full-year re-optimisation of the energy supply replaces."""
+SITE_ENERGY = ("facility_mwh", "it_mwh", "heat_pump_mwh", "grid_import_mwh", "ppa_mwh",
+               "onsite_mwh", "backup_mwh", "gas_mwh", "spill_mwh", "heat_sold_mwh", "go_mwh",
+               "emissions_t", "renewable_consumed_mwh", "backup_hours")
+
+
+def _full_year_plan(plan: Plan, result, scenario: Scenario) -> Plan:
+    """The plan with its energy supply as re-optimised on the full year.
+
+    Sites, fleet and cooling stay; capacities, the hourly dispatch (8760 h), energy
+    costs and the KPIs come from the full-year programme, KPIs recomputed from the
+    plan's tables. The check compares the representative-day plan with this one.
+    """
+    found = result.sites
+    sites = plan.sites.copy()
+    for name in ("grid_upgrade_mw", "pv_mw", "wind_mw", "ppa_solar_mw", "ppa_wind_mw",
+                 "battery_mw", "battery_mwh", "gas_mw"):
+        sites.loc[found.index, name] = found[name]
+    sites.loc[found.index, "backup_capacity_mw"] = found["backup_mw"]
+    for name in SITE_ENERGY:
+        sites.loc[found.index, name] = found[name]
+    opened = found.index
+    sites.loc[opened, "renewable_generation_mwh"] = found["ppa_mwh"] + found["onsite_mwh"]
+    sites.loc[opened, "facility_mw_mean"] = found["facility_mwh"] / 8760.0
+    sites.loc[opened, "facility_peak_mw"] = found["peak_facility_mw"]
+    sites.loc[opened, "pue_mean"] = found["facility_mwh"] / found["it_mwh"].where(
+        found["it_mwh"] > 0)
+    total = found["facility_mwh"] + found["heat_pump_mwh"]
+    sites.loc[opened, "erf"] = found["heat_sold_mwh"] / total.where(total > 0)
+    sites.loc[opened, "ref"] = ((found["renewable_consumed_mwh"] + found["go_mwh"])
+                                / total.where(total > 0)).clip(upper=1.0)
+    hourly = result.hourly.rename(columns={"hour": "period"})
+    energy = hourly.assign(weight_h=1.0, day=hourly["period"] // 24, hour=hourly["period"] % 24,
+                           kind="hour").drop(columns=["fossil_mw", "unmet_mw",
+                                                      "over_connection_mw"])
+    costs = plan.costs.copy()
+    keep = ~(costs["item"].isin(COST_ITEMS_FULL_YEAR) & costs["site"].isin(opened))
+    new = [{"item": item, "site": site, "eur_per_year": float(found.at[site, f"cost_{item}"]),
+            "capex_eur": float(found.at[site, f"capex_{item}"]) if f"capex_{item}" in found
+            else 0.0} for site in opened for item in COST_ITEMS_FULL_YEAR]
+    costs = pd.concat([costs[keep], pd.DataFrame(new)], ignore_index=True)
+    costs = costs[(costs["eur_per_year"].abs() + costs["capex_eur"].abs()) > 0].reset_index(
+        drop=True)
+    repaired = dataclasses.replace(
+        plan, sites=sites, energy=energy, costs=costs,
+        kpis=extract.kpis(sites, plan.fleet, costs, scenario), meta=dict(plan.meta),
+        check_breaks=list(result.breaks))
+    return dataclasses.replace(repaired, check=compare(plan, result))
+
+
+def _plan(scenario: Scenario, prepared: Prepared, model: pyo.ConcreteModel, status: str,
+          proven_gap: float, meta: dict[str, Any]) -> Plan:
+    timings = meta["timings"]
+    start = time.perf_counter()
+    inp = prepared.inputs
+    dispatch = extract.dispatch_table(model, inp)
+    sites = extract.site_table(model, inp, dispatch)
+    fleet = extract.fleet_table(model, inp)
+    costs = extract.cost_table(model)
+    plan = Plan(status=status, gap=proven_gap, kpis=extract.kpis(sites, fleet, costs, scenario),
+                sites=sites, fleet=fleet, energy=dispatch,
+                workloads=extract.workload_table(model, inp, prepared.workload_options),
+                costs=costs, workload_options=prepared.workload_options, meta=meta)
+    timings["extract_s"] = timings.get("extract_s", 0.0) + time.perf_counter() - start
     return plan

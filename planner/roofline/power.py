@@ -34,6 +34,12 @@ def fleet_power_w(acc: Accelerator, gpus: int, busy_frac: float,
     return gpu, gpus * gpu + nodes * overhead * p["node_overhead_load_frac"]
 
 
+def node_power_w(acc: Accelerator, gpu_w: float, p: RooflineParameters) -> float:
+    """IT power of one node [W] whose GPUs draw ``gpu_w`` each (see :func:`fleet_power_w`)."""
+    overhead = max(acc.node_power_w - acc.gpus_per_node * acc.tdp_w, 0.0)
+    return acc.gpus_per_node * gpu_w + overhead * p["node_overhead_load_frac"]
+
+
 def goodput_frac(gpus: int, run_hours: float, p: RooflineParameters) -> float:
     """Fraction of wall time that advances training, with optimal checkpointing.
 

@@ -73,8 +73,28 @@ def crosscheck(scenario: Scenario, catalogue: Catalogue, locator: Locator) -> li
     for i, demand in enumerate(scenario.workloads.hpc):
         problems += _check_one(demand.kernel, catalogue.ids("hpc_kernels"),
                                ("workloads", "hpc", i, "kernel"), "HPC kernel", locator)
+    problems += _check_targets(scenario, sites, countries, locator)
+    for acc in scenario.accelerator_overrides:
+        problems += _check_one(acc, scenario.accelerators, ("accelerator_overrides", acc),
+                               "accelerator of this scenario", locator)
     if not any((p.field or "").startswith("sites") for p in problems):
         problems += _check_candidates(scenario, catalogue, locator)  # else it only echoes them
+    return problems
+
+
+def _check_targets(scenario: Scenario, sites: list[str], countries: list[str],
+                   locator: Locator) -> list[Problem]:
+    problems: list[Problem] = []
+    for i, target in enumerate(scenario.targets):
+        if target.accelerator is not None:
+            problems += _check_one(target.accelerator, scenario.accelerators,
+                                   ("targets", i, "accelerator"), "accelerator of this scenario",
+                                   locator)
+        if target.site is not None:
+            problems += _check_one(target.site, sites, ("targets", i, "site"), "site", locator)
+        if target.country is not None:
+            problems += _check_one(target.country, countries, ("targets", i, "country"),
+                                   "member state", locator)
     return problems
 
 

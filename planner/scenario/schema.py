@@ -36,15 +36,25 @@ class Precision(StrEnum):
     fp4 = "fp4"
 
 
+DAYS_PER_YEAR = 365.0
+"""Length of the planning year [days]: training windows lie inside it."""
+
+
 class TrainingRun(Strict):
-    """One training run: it must run on one site (one high-bandwidth fabric) by its deadline."""
+    """One training run in its window of the planning year, on one site (one fabric).
+
+    The run may use its nodes from ``start_day`` to ``start_day + deadline_days``; runs
+    whose windows do not overlap can share the same nodes.
+    """
 
     id: Id
     model: Id | None = Field(None, description="llm_models id; or give params_b")
     params_b: PositiveFloat | None = Field(None, description="total parameters [1e9]")
     active_params_b: PositiveFloat | None = Field(None, description="active parameters [1e9]")
     tokens_t: PositiveFloat = Field(description="training tokens [1e12]")
-    deadline_days: PositiveFloat = Field(description="wall-clock deadline [days]")
+    deadline_days: PositiveFloat = Field(description="wall-clock deadline [days] after start_day")
+    start_day: NonNegFloat = Field(0.0, description="first day of the run's window in the "
+                                   "planning year [days since 1 January]")
     seq_len: Annotated[int, Field(gt=0)] | None = Field(None, description="sequence length [tokens]")
     precision: Precision = Precision.bf16
 
@@ -55,7 +65,16 @@ class TrainingRun(Strict):
         if self.active_params_b is not None and self.params_b is not None:
             if self.active_params_b > self.params_b:
                 raise ValueError("active_params_b cannot exceed params_b")
+        if self.start_day + self.deadline_days > DAYS_PER_YEAR + 1e-9:
+            raise ValueError(f"the window start_day + deadline_days = "
+                             f"{self.start_day + self.deadline_days:g} days must lie inside the "
+                             f"planning year ({DAYS_PER_YEAR:g} days)")
         return self
+
+    @property
+    def end_day(self) -> float:
+        """Last day of the window [days since 1 January]."""
+        return self.start_day + self.deadline_days
 
 
 class InferenceDemand(Strict):
@@ -92,9 +111,52 @@ class Workloads(Strict):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"workload ids must be unique; repeated: {', '.join(dup)}")
-        if not ids:
-            raise ValueError("at least one training run, inference or hpc demand is required")
         return self
+
+    @property
+    def empty(self) -> bool:
+        """No training run, inference or HPC demand."""
+        return not (self.training or self.inference or self.hpc)
+
+
+class CapacityTarget(Strict):
+    """A fleet asked for directly: GPUs, PFLOP/s at a precision, or IT MW (at least).
+
+    Scoped to one site, one member state or the whole plan; ``accelerator`` restricts
+    which GPUs count. Nodes beyond what the modelled workloads use are general-purpose
+    capacity busy ``utilisation_frac`` of the time.
+    """
+
+    id: Id
+    gpus: PositiveFloat | None = Field(None, description="at least this many GPUs")
+    pflops: PositiveFloat | None = Field(None, description="at least this dense peak [PFLOP/s]")
+    precision: Precision = Field(Precision.bf16, description="precision of 'pflops'")
+    it_mw: PositiveFloat | None = Field(None, description="at least this IT load [MW]")
+    accelerator: Id | None = Field(None, description="only this accelerator counts")
+    site: Id | None = Field(None, description="scope: one site (empty: overall)")
+    country: str | None = Field(None, description="scope: one member state, ISO alpha-2")
+    utilisation_frac: Fraction = Field(1.0, description="busy share of the target's spare nodes")
+
+    @model_validator(mode="after")
+    def _one_quantity(self) -> CapacityTarget:
+        given = [name for name in ("gpus", "pflops", "it_mw") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'gpus', 'pflops' or 'it_mw'")
+        if self.site is not None and self.country is not None:
+            raise ValueError("give at most one of 'site' or 'country' as the target's scope")
+        if self.it_mw is not None and self.accelerator is not None:
+            raise ValueError("'accelerator' applies to gpus and pflops targets only")
+        return self
+
+    @property
+    def quantity(self) -> str:
+        """Which quantity the target asks for (``gpus``, ``pflops`` or ``it_mw``)."""
+        return next(n for n in ("gpus", "pflops", "it_mw") if getattr(self, n) is not None)
+
+    @property
+    def value(self) -> float:
+        """The target's value in the unit of :attr:`quantity`."""
+        return float(getattr(self, self.quantity))
 
 
 class SiteOverride(Strict):
@@ -103,9 +165,21 @@ class SiteOverride(Strict):
     grid_mw_now: NonNegFloat | None = None
     grid_mw_max: NonNegFloat | None = None
     grid_upgrade_eur_per_kw: NonNegFloat | None = None
+    build_cost_factor: NonNegFloat | None = Field(
+        None, description="construction cost relative to the EU average (0: the building is "
+        "priced elsewhere, e.g. inside a system contract)")
     land_ha: NonNegFloat | None = None
     dh_offtake_mw: NonNegFloat | None = None
     dh_price_eur_per_mwh: NonNegFloat | None = None
+    dh_supply_temp_c: Annotated[float, Field(ge=20, le=150, allow_inf_nan=False)] | None = None
+    dh_return_temp_c: Annotated[float, Field(ge=10, le=120, allow_inf_nan=False)] | None = None
+
+
+class AcceleratorOverride(Strict):
+    """Scenario-specific changes to one catalogue accelerator."""
+
+    price_eur_per_node: PositiveFloat | None = Field(
+        None, description="purchase price of one node [EUR], e.g. a procurement's own price")
 
 
 class Sites(Strict):
@@ -126,6 +200,14 @@ class Backup(StrEnum):
     diesel = "backup_diesel"
 
 
+class BackupSizing(StrEnum):
+    """How much standby generation a site must install."""
+
+    optional = "optional"
+    critical_load = "critical_load"
+    n_plus_1 = "n_plus_1"
+
+
 class Energy(Strict):
     """Energy supply options."""
 
@@ -133,14 +215,42 @@ class Energy(Strict):
     ppa: list[Id] = Field(default_factory=lambda: ["pv_utility", "wind_onshore"])
     onsite: list[Id] = Field(default_factory=lambda: ["pv_utility", "wind_onshore"])
     battery: bool = True
-    backup: Backup = Backup.none
+    backup: Backup = Field(Backup.none, description="standby generator technology")
+    backup_sizing: BackupSizing = Field(
+        BackupSizing.optional, description="optional: the optimiser chooses; critical_load: "
+        "cover the critical share of the design peak; n_plus_1: that plus one spare unit")
+    backup_critical_load_frac: Fraction = Field(
+        1.0, description="share of the site's design-peak load that standby must carry")
+    backup_max_hours_per_year: Annotated[float, Field(ge=0, le=8760, allow_inf_nan=False)] | None \
+        = Field(None, description="running hours outside emergencies [h/yr] (empty: finance "
+                "default, the permit figure)")
+    gas_turbine: bool = Field(False, description="allow an on-site gas turbine as firm supply")
+    guarantees_of_origin: bool = Field(
+        False, description="allow guarantees of origin to certify grid energy as renewable "
+        "(annual matching and REF only; never in 24/7 matching)")
+    heat_pump: bool = Field(True, description="allow heat pumps to lift recovered heat to the "
+                            "district-heating supply temperature")
+
+    @model_validator(mode="after")
+    def _sizing_needs_backup(self) -> Energy:
+        if self.backup_sizing != BackupSizing.optional and self.backup == Backup.none:
+            raise ValueError(f"backup_sizing '{self.backup_sizing.value}' needs a standby "
+                             "technology: set backup to backup_diesel or backup_gas_engine")
+        return self
 
 
 class RenewableMatching(StrEnum):
-    """How the renewable share is counted."""
+    """How the renewable share is counted.
+
+    ``annual``: renewable energy consumed over the year (net of curtailment);
+    ``hourly``: 24/7 matching within each member state every hour; ``hourly_pooled``:
+    24/7 matching on the sum over all sites (a surplus in one country covers a deficit
+    in another in the same hour - not how 24/7 accounting works, offered for comparison).
+    """
 
     annual = "annual"
     hourly = "hourly"
+    hourly_pooled = "hourly_pooled"
 
 
 class Policy(Strict):
@@ -155,7 +265,8 @@ class Policy(Strict):
     budget_eur: PositiveFloat | None = Field(None, description="upper bound on capex [EUR]")
     max_water_m3_per_year: NonNegFloat | None = None
     min_site_it_mw: NonNegFloat | None = Field(
-        None, description="an open site hosts at least this IT load [MW] (no token sites)")
+        None, description="an open site serves at least this IT load on average [MW] (no "
+        "token sites); with min_member_states unset by default to one building module")
 
 
 class Resolution(StrEnum):
@@ -165,11 +276,26 @@ class Resolution(StrEnum):
     full_year = "full_year"
 
 
+class FullYearCheck(StrEnum):
+    """What to do after a representative-day solve."""
+
+    off = "off"
+    report = "report"
+    repair = "repair"
+
+
 class Time(Strict):
-    """Time resolution."""
+    """Time resolution, and how a representative-day plan is checked on the full year."""
 
     resolution: Resolution = Resolution.representative_days
     representative_days: Annotated[int, Field(ge=1, le=365)] = 8
+    extreme_days: bool = Field(True, description="also keep each site's hottest day and its "
+                               "lowest-renewable day as periods of their own")
+    full_year_check: FullYearCheck = Field(
+        FullYearCheck.repair, description="replay the plan on all 8760 hours; repair: re-solve "
+        "with the failing days added until the full year holds")
+    repair_rounds: Annotated[int, Field(ge=1, le=10)] = Field(
+        3, description="at most this many repair re-solves")
     reference_year: Annotated[int, Field(ge=2015, le=2030)] = 2019
 
 
@@ -195,9 +321,13 @@ class Scenario(Strict):
 
     name: Id
     description: str = Field("", max_length=5000)
-    workloads: Workloads
+    workloads: Workloads = Field(default_factory=Workloads)
+    targets: list[CapacityTarget] = Field(
+        default_factory=list, description="fleets asked for directly, alongside or instead of "
+        "workloads")
     sites: Sites = Field(default_factory=Sites)
     accelerators: list[Id] = Field(min_length=1, description="accelerator ids allowed")
+    accelerator_overrides: dict[str, AcceleratorOverride] = Field(default_factory=dict)
     cooling: list[Id] = Field(
         default_factory=lambda: ["air_economiser", "rear_door", "direct_liquid", "immersion"],
         min_length=1,
@@ -214,4 +344,11 @@ class Scenario(Strict):
         if self.objective == Objective.max_compute and self.policy.budget_eur is None:
             raise ValueError("objective max_compute needs policy.budget_eur (the capex budget "
                              "to spend)")
+        if self.workloads.empty and not self.targets:
+            raise ValueError("at least one training run, inference or hpc demand, or a capacity "
+                             "target, is required")
+        ids = [t.id for t in self.targets]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"target ids must be unique; repeated: {', '.join(dup)}")
         return self

@@ -90,7 +90,9 @@ def test_malformed_yaml_in_json_mode_reports_problem(tmp_path):
 def test_schema_is_json_schema_with_descriptions():
     schema = json.loads(run("scenario", "schema").stdout)
     assert schema["title"] == "Scenario"
-    assert "workloads" in schema["required"]
+    assert "name" in schema["required"]
+    # workloads or capacity targets: neither alone is required
+    assert {"workloads", "targets"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
 
 

@@ -36,7 +36,9 @@ def test_infeasible_exits_3_with_explanation(tmp_path):
     assert result.returncode == 3
     out = json.loads(result.stdout)
     assert out["status"] == "infeasible"
-    assert "fits on no allowed site" in out["explanation"][0]
+    # the grid is what is short (not the run): the connection of 0.2 MW is named
+    assert out["explanation"][0].startswith("the grid is short at site 'kajaani'")
+    assert "maximum of 0.2 MW" in out["explanation"][0]
 
 
 def test_bad_flags_and_files_exit_2(tmp_path):

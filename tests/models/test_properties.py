@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyomo.environ as pyo
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,8 @@ def test_tighter_carbon_cap_never_emits_more(a, b):
     def run(cap):
         return optimum(tiny({"a": site(wind_cf=0.5)}, options={"ppa_wind": True},
                             policy=Policy(carbon_cap_t_per_year=cap)))
-    assert pyo.value(run(tight_cap).emissions_t) <= pyo.value(run(loose_cap).emissions_t) + 1e-6
+    # 10 kg of solver tolerance on a 3854 t scale
+    assert pyo.value(run(tight_cap).emissions_t) <= pyo.value(run(loose_cap).emissions_t) + 1e-2
 
 
 @SETTINGS
@@ -43,13 +45,14 @@ def test_removing_a_site_never_lowers_cost(price_a, price_b, building_b):
     assert pyo.value(only_a.tco_eur_per_year) >= pyo.value(with_both.tco_eur_per_year) - 1e-6
 
 
-def test_elastic_model_explains_an_impossible_run():
+def test_elastic_model_blames_the_grid_when_the_grid_is_short():
     from planner.optimise.explain import explain
 
+    # grid the only supply; the run needs 100 nodes x 10 kW = 1.0 MW IT, 1.1 MW at PUE 1.1,
+    # on a site that connects 0.5 MW: the grid, not the run, is 1.1 - 0.5 = 0.6 MW short
     inp = tiny({"a": site(grid_now=0.5, grid_max=0.5)}, run_nodes=100.0, elastic=True)
     m = optimum(inp)
     (reason,) = explain(m, inp)
-    assert "training run 'run' fits on no allowed site" in reason
-    # 100 nodes x 10 kW = 1.0 MW IT, 1.1 MW at the best PUE; the site connects 0.5 MW
-    assert "100 nodes of gpu" in reason and "1.0 MW IT, 1.1 MW at PUE 1.10" in reason
-    assert "can connect 0.5 MW" in reason
+    assert reason.startswith("the grid is short at site 'a'")
+    assert "0.6 MW more connection than its maximum of 0.5 MW" in reason
+    assert pyo.value(m.nodes["a", "gpu"]) == pytest.approx(100)

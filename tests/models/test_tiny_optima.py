@@ -38,11 +38,11 @@ def test_grid_limit_forces_upgrade_by_hand():
     assert pyo.value(m.cost_terms["grid_upgrade"]["a"]) == pytest.approx(1e4)
 
 
-def test_rack_density_excludes_air_for_dense_racks():
-    inp = tiny()
-    dense = inp.accelerators.assign(rack_kw=120.0)
-    cheap_liquid = inp.cooling.assign(eur_per_mw_it_year=[0.0, 1e7])  # liquid very dear
-    m = solve(tiny().__class__(**{**inp.__dict__, "accelerators": dense, "cooling": cheap_liquid}))
+def test_excluded_cooling_is_never_chosen():
+    # liquid made very dear (10 MEUR/MW/yr); air excluded for this accelerator (rack density)
+    inp = tiny(cooling_excluded=frozenset({("gpu", "air")}))
+    dear_liquid = inp.cooling.assign(eur_per_mw_it_year=[0.0, 1e7])
+    m = solve(inp.__class__(**{**inp.__dict__, "cooling": dear_liquid}))
     assert pyo.value(m.cooling_at["a", "liquid"]) == pytest.approx(1)
 
 
@@ -55,13 +55,12 @@ def test_min_member_states_opens_a_second_country():
 
 
 def test_renewable_share_buys_ppa_by_hand():
-    # 50 % annual renewable share, wind PPA with CF 0.5 at 60 EUR/MWh vs grid 100 EUR/MWh:
-    # the PPA is cheaper, so it covers as much as the 5 MW connection allows, never less than half.
-    inp = tiny({"a": site(wind_cf=0.5)}, options={"ppa_wind": True},
+    # 50 % annual share; grid 50 EUR/MWh is cheaper than the 60 EUR/MWh wind PPA (CF 0.5),
+    # so the PPA covers exactly half of the 1.1 MW facility: 0.5 x 1.1 / 0.5 = 1.1 MW.
+    inp = tiny({"a": site(price=50.0, wind_cf=0.5)}, options={"ppa_wind": True},
                policy=Policy(renewable_share_frac=0.5))
     m = solve(inp)
-    ppa_mwh = 8760 * 0.5 * pyo.value(m.ppa_wind_mw["a"])
-    assert ppa_mwh >= 0.5 * 1.1 * 8760 - 1e-6
+    assert pyo.value(m.ppa_wind_mw["a"]) == pytest.approx(1.1, rel=1e-6)
 
 
 def test_input_contract_is_checked():
