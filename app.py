@@ -39,6 +39,7 @@ from planner.explorer.roofline import main_precision, scenario_roofline, workloa
 from planner.explorer.tables import readable
 from planner.report.assumptions import assumptions_table, sources_table
 from planner.report.plan_tables import (
+    check_table,
     cooling_table,
     cost_tables,
     energy_table,
@@ -355,6 +356,18 @@ def show_plan_status(plan: planner.Plan) -> None:
     else:
         for line in plan.explanation:
             st.warning(line)
+        full_year_status(plan)
+
+
+def full_year_status(plan: planner.Plan) -> None:
+    """Whether the plan holds on the full year (8760 h replay), and what its repair did."""
+    text = kpis.full_year_line(plan)
+    if text is None:
+        return
+    if plan.check_breaks:
+        st.error(text + "\n\n" + "\n".join(f"- {line}" for line in plan.check_breaks))
+    else:
+        st.success(text)
 
 
 def show_headline(plan: planner.Plan) -> None:
@@ -451,10 +464,10 @@ def profiles(digest: str, spec: dict) -> pd.DataFrame:
 
 def site_and_day(plan: planner.Plan, digest: str, view: str) -> tuple[str, int, pd.DataFrame]:
     """Pickers for a chosen site and a day; that day's hourly flows."""
-    days = dispatch.days(plan)
     left, right = st.columns(2)
     site = left.selectbox("Site", open_sites(plan), key=f"{view}_site:{digest}")
-    day = right.selectbox("Day", list(days["day"]), key=f"{view}_day:{digest}",
+    days = dispatch.days(plan, site)  # each site has the days of its calendar group
+    day = right.selectbox("Day", list(days["day"]), key=f"{view}_day:{digest}:{site}",
                           format_func=dict(zip(days["day"], days["label"], strict=True)).get)
     flows = dispatch.dispatch_day(plan, site, day, profiles(digest, plan.meta["scenario_spec"]))
     return site, day, flows
@@ -486,6 +499,17 @@ def cost_view(plan: planner.Plan, digest: str) -> None:
                " EUR/yr (annualised capital at the finance discount rate plus running costs).")
 
 
+def full_year_view(plan: planner.Plan, digest: str) -> None:
+    """The full-year check: each figure on the representative days and on all 8760 hours."""
+    if not len(plan.check):
+        st.info("This plan was not checked on the full year (time.full_year_check: off, or it "
+                "was solved on all 8760 hours).")
+        return
+    st.dataframe(readable(check_table(plan)), hide_index=True)
+    for step in plan.meta.get("full_year_check", {}).get("repair_rounds", []):
+        st.markdown(f"- repair: {step.get('repair', '')}")
+
+
 def workloads_view(plan: planner.Plan, digest: str) -> None:
     """Where each workload runs, on what, and when it finishes."""
     st.dataframe(readable(workloads_table(plan, used_inputs(plan, catalogue()))), hide_index=True)
@@ -512,7 +536,8 @@ def assumptions_view(plan: planner.Plan, digest: str) -> None:
 
 
 VIEWS = {"Map": map_view, "Fleet": fleet_view, "Energy": energy_view, "Cooling": cooling_view,
-         "Costs": cost_view, "Workloads": workloads_view, "Roofline": roofline_view,
+         "Costs": cost_view, "Workloads": workloads_view, "Full year": full_year_view,
+         "Roofline": roofline_view,
          "Assumptions and sources": assumptions_view}
 VIEWS_ORDER = list(VIEWS)
 

@@ -30,18 +30,42 @@ def print_plan(plan: Plan) -> None:
     if not plan.has_solution:
         return
     for key, label in KPI_LABELS.items():
-        out.print(f"  {label:<38} {format_value(plan.kpis[key])}", markup=False)
+        out.print(f"  {label:<56} {format_value(plan.kpis.get(key))}", markup=False)
     sites = plan.sites[plan.sites["open"]]
     gpu_cols = [c for c in sites.columns if c.startswith("gpus_") and sites[c].sum() > 0]
     print_frame(sites[["country", "cooling", *gpu_cols, "it_mw", "facility_mw_mean", "pue_mean",
                        "grid_upgrade_mw", "ppa_solar_mw", "ppa_wind_mw", "pv_mw", "wind_mw",
-                       "battery_mwh", "emissions_t", "heat_sold_mwh"]].reset_index(),
+                       "battery_mwh", "backup_capacity_mw", "backup_hours", "ref", "erf",
+                       "emissions_t", "heat_sold_mwh"]].reset_index(),
                 title="open sites")
     print_frame(plan.workloads, title="workloads")
     costs = plan.costs.groupby("item")[["eur_per_year", "capex_eur"]].sum()
     print_frame(costs.reset_index(), title="costs by item (by site: plan tables, --out)")
+    print_check(plan)
     t = plan.meta.get("timings", {})
     out.print("timings [s]: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}" for k, v in t.items()))
+
+
+def print_check(plan: Plan) -> None:
+    """The full-year check: the figures both ways, what breaks, what the repair did."""
+    if not len(plan.check):
+        return
+    c = plan.check
+    print_frame(c[["figure", "unit", "representative_days", "full_year", "difference_frac"]],
+                title="full-year check: the plan's figures on its representative days and on "
+                      "all 8760 hours")
+    check = plan.meta.get("full_year_check", {})
+    for step in check.get("repair_rounds", []):
+        out.print(f"  repair: {step.get('repair', '')}", markup=False)
+    if plan.check_breaks:
+        out.print("[bold red]the plan breaks on the full year:[/]", markup=True)
+        for text in plan.check_breaks:
+            out.print(f"  - {text}", markup=False)
+        if check.get("mode") == "report":
+            out.print("  (set time.full_year_check: repair to re-solve until it holds)",
+                      markup=False)
+    else:
+        out.print("the plan holds on the full year", markup=False)
 
 
 def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],

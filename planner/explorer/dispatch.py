@@ -1,11 +1,10 @@
 """Energy and cooling views of a plan: hourly dispatch of one site and day, PUE, energy mix.
 
-The plan's energy table gives on-site renewables as one flow (``onsite_mw``). To
-draw PV and wind apart, :func:`site_profiles` asks the planner for the same
-representative periods the optimiser used (``planner.optimise.prepare``) and
-:func:`dispatch_day` multiplies the plan's PV and wind capacities by their
-capacity factors; when the parts do not add up to the plan's flow (a plan solved
-with other data) the combined flow is shown instead.
+The plan's energy table carries on-site PV and wind as separate flows (``pv_mw``,
+``wind_mw``, their sum ``onsite_mw``); older plans carry only the sum, which is then
+drawn as one flow. :func:`site_profiles` asks the planner for the representative
+periods the optimiser used (``planner.optimise.prepare``), for the outdoor temperature
+beside the PUE.
 """
 
 from __future__ import annotations
@@ -26,7 +25,8 @@ SUPPLY = {  # column -> (label, colour); stacked above zero in this order
     "wind_mw": ("on-site wind", "#4c9be8"),
     "onsite_mw": ("on-site PV and wind", "#8fbf3f"),
     "battery_discharge_mw": ("battery discharge", "#9467bd"),
-    "backup_mw": ("backup generation", "#8c564b"),
+    "backup_mw": ("standby generation", "#8c564b"),
+    "gas_mw": ("gas turbine", "#e7298a"),
 }
 SINKS = {  # drawn below zero
     "battery_charge_mw": ("battery charge", "#c5b0d5"),
@@ -44,22 +44,33 @@ def site_profiles(scenario: Scenario, catalogue: Catalogue) -> pd.DataFrame:
     return prepare(scenario, catalogue).periods.profiles
 
 
-def days(plan: Plan) -> pd.DataFrame:
-    """One row per day of the plan's periods: ``day``, ``days_represented``, ``label``.
+def days(plan: Plan, site: str | None = None) -> pd.DataFrame:
+    """One row per day of the periods of ``site`` (default: the first in the energy table).
 
-    Representative days stand for ``weight_h`` days each; a full-year plan has 365
-    days of weight 1 (its periods are the year's hours in order).
+    Columns ``day``, ``days_represented``, ``kind`` and ``label``. Each site has the
+    days of its calendar group: typical days standing for several calendar days, and
+    its extreme days (hottest, lowest renewable) standing for one. A plan on the full
+    year (or repaired on it) has 365 days of weight 1.
     """
     e = plan.energy
-    periods = e.drop_duplicates("period").set_index("period").sort_index()
+    if site is None:
+        site = e["site"].iloc[0]
+    periods = e[e["site"] == site].drop_duplicates("period").set_index("period").sort_index()
     if periods["day"].nunique() == 1 and len(periods) > 24:
         day = periods.index // 24
     else:
         day = periods["day"]
     weight = periods["weight_h"].groupby(day).first()
-    rows = pd.DataFrame({"day": weight.index.astype(int), "days_represented": weight.to_numpy()})
-    rows["label"] = [f"day {d + 1}: stands for {w:,.0f} day{'s' if w != 1 else ''} of the year"
-                     for d, w in zip(rows["day"], rows["days_represented"], strict=True)]
+    kind = periods["kind"].groupby(day).first() if "kind" in periods.columns else pd.Series(
+        "typical", index=weight.index)
+    rows = pd.DataFrame({"day": weight.index.astype(int), "days_represented": weight.to_numpy(),
+                         "kind": kind.reindex(weight.index).to_numpy()})
+    what = {"hottest": "the hottest day", "lowest_renewable": "the day of least sun and wind",
+            "added": "a day the full-year check added"}
+    rows["label"] = [
+        f"day {d + 1}: {what[k]}" if k in what else
+        f"day {d + 1}: stands for {w:,.0f} day{'s' if w != 1 else ''} of the year"
+        for d, w, k in zip(rows["day"], rows["days_represented"], rows["kind"], strict=True)]
     return rows
 
 
@@ -67,20 +78,22 @@ def dispatch_day(plan: Plan, site: str, day: int,
                  profiles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Hourly flows [MW] of one site on one day: supply columns, sinks, facility load, PUE.
 
-    With ``profiles`` (:func:`site_profiles`) on-site supply is split into PV and wind.
+    On-site supply is split into PV and wind where the plan carries both; with
+    ``profiles`` (:func:`site_profiles`) the day's outdoor temperature is added.
     """
     e = plan.energy[plan.energy["site"] == site].sort_values("period")
-    full_year = e["day"].nunique() == 1 and len(e) > 24
+    full_year = (e["day"].nunique() == 1 and len(e) > 24) or (
+        "kind" in e.columns and (e["kind"] == "hour").all())
     e = e[(e["period"] // 24 == day) if full_year else (e["day"] == day)].copy()
     e["hour"] = np.arange(len(e))
     row = plan.sites.loc[site]
-    if profiles is not None and site in profiles.index.get_level_values("site"):
-        prof = profiles.loc[site].reindex(e["period"])
-        pv = row["pv_mw"] * prof["solar_cf_frac"].to_numpy()
-        wind = row["wind_mw"] * prof["wind_cf_frac"].to_numpy()
-        if np.allclose(pv + wind, e["onsite_mw"].to_numpy(), atol=TOLERANCE_MW, rtol=1e-6):
-            e["pv_mw"], e["wind_mw"] = pv, wind
+    if {"pv_mw", "wind_mw", "onsite_mw"} <= set(e.columns):
+        if np.allclose(e["pv_mw"] + e["wind_mw"], e["onsite_mw"], atol=TOLERANCE_MW, rtol=1e-6):
             e = e.drop(columns="onsite_mw")
+        else:
+            e = e.drop(columns=["pv_mw", "wind_mw"])
+    if profiles is not None and not full_year and site in profiles.index.get_level_values("site"):
+        prof = profiles.loc[site].reindex(e["period"])
         e["temp_air_c"] = prof["temp_air_c"].to_numpy()
     it = float(row["it_mw"])
     e["pue"] = e["facility_mw"] / it if it > 0 else np.nan
@@ -101,6 +114,11 @@ def dispatch_figure(day: pd.DataFrame, title: str) -> go.Figure:
     fig.add_trace(go.Scatter(x=day["hour"], y=day["facility_mw"], name="facility load",
                              mode="lines", line={"color": "black", "width": 2.5},
                              hovertemplate="%{y:,.2f} MW"))
+    if "heat_pump_mw" in day.columns and day["heat_pump_mw"].abs().max() > TOLERANCE_MW:
+        fig.add_trace(go.Scatter(x=day["hour"], y=day["facility_mw"] + day["heat_pump_mw"],
+                                 name="facility and heat pumps", mode="lines",
+                                 line={"color": "black", "width": 1.5, "dash": "dash"},
+                                 hovertemplate="%{y:,.2f} MW"))
     fig.update_layout(barmode="relative", bargap=0.05, title=title, template="plotly_white",
                       xaxis={"title": "hour of the day [UTC]", "dtick": 3},
                       yaxis={"title": "power [MW]"}, hovermode="x unified",
@@ -127,7 +145,8 @@ def pue_figure(day: pd.DataFrame, title: str) -> go.Figure:
 ANNUAL_SOURCES = {  # the report's Energy table column -> colour of the same flow above
     "grid import [MWh/yr]": SUPPLY["grid_import_mw"][1], "PPA [MWh/yr]": SUPPLY["ppa_mw"][1],
     "on-site renewables [MWh/yr]": SUPPLY["onsite_mw"][1],
-    "backup generation [MWh/yr]": SUPPLY["backup_mw"][1],
+    "standby generation [MWh/yr]": SUPPLY["backup_mw"][1],
+    "gas turbine [MWh/yr]": SUPPLY["gas_mw"][1],
 }
 
 

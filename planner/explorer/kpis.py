@@ -57,6 +57,20 @@ def status_line(plan: Plan) -> str:
     return text
 
 
+def full_year_line(plan: Plan) -> str | None:
+    """One sentence on the full-year check (None when the plan was not checked)."""
+    if not len(plan.check):
+        return None
+    check = plan.meta.get("full_year_check", {})
+    repaired = len(check.get("repair_rounds", []))
+    how = f" after {repaired} repair step{'s' if repaired != 1 else ''}" if repaired else ""
+    if plan.check_breaks:
+        offer = " (solve with time.full_year_check: repair to fix it)" \
+            if check.get("mode") == "report" else ""
+        return f"Replayed on all 8760 hours{how}, the plan breaks{offer}:"
+    return f"Replayed on all 8760 hours{how}, the plan holds."
+
+
 def headline(plan: Plan) -> list[Metric]:
     """The eight figures a planner looks at first (the issue's "KPIs at a glance")."""
     k = plan.kpis
@@ -71,10 +85,12 @@ def headline(plan: Plan) -> list[Metric]:
         Metric("PUE", _number(k.get("pue"), ".2f"),
                "facility energy over IT energy over the year"),
         Metric("renewables", _number(k.get("renewable_share"), ".0%"),
-               "renewable share of the energy used, annual; hourly-matched: "
+               "renewable energy consumed (net of curtailment) over facility energy, annual "
+               "(REF); hourly-matched: "
                + _number(k.get("renewable_share_hourly"), ".0%")),
         Metric("tCO2/yr", _number(k.get("emissions_t_per_year"), ",.0f"),
-               "emissions: grid imports and backup fuel at their carbon intensity"),
+               "emissions: grid imports at their hourly carbon intensity, standby and gas "
+               "turbine fuel"),
         Metric("proven gap", _number(plan.gap, ".2%"),
                "how far from the best possible plan the solver has proven this one to be"),
     ]

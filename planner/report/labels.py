@@ -15,9 +15,13 @@ KPI_LABELS = {
     "eur_per_gpu_hour": "cost per GPU-hour [EUR]", "eur_per_pflop_day": "cost per PFLOP-day [EUR]",
     "eur_per_million_training_tokens": "cost per 1e6 training tokens [EUR]",
     "it_mw": "IT load [MW]", "facility_mw": "facility load, mean [MW]", "pue": "PUE [-]",
-    "renewable_share": "renewable share, annual [-]",
+    "renewable_share": "renewable share, annual, net of curtailment (REF) [-]",
     "renewable_share_hourly": "renewable share, hourly-matched [-]",
+    "renewable_generation_mwh": "renewable generation, gross [MWh/yr]",
+    "curtailment_mwh": "renewables curtailed [MWh/yr]",
     "emissions_t_per_year": "emissions [tCO2/yr]", "water_m3_per_year": "water [m3/yr]",
+    "wue_l_per_kwh": "water usage effectiveness (WUE) [L/kWh]",
+    "erf": "energy reuse factor (ERF) [-]", "backup_mwh": "standby generation [MWh/yr]",
     "sites_open": "sites", "member_states": "member states",
 }
 """KPI key -> label with its unit in brackets (counts carry no bracket)."""

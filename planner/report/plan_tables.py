@@ -10,7 +10,7 @@ import pandas as pd
 from planner import __version__
 from planner.catalogue import Catalogue
 from planner.optimise import Plan
-from planner.optimise.finance import capital_recovery_factor
+from planner.optimise.finance import ITEM_LIFETIMES, capital_recovery_factor
 from planner.report.labels import KPI_LABELS, split_label
 from planner.report.used import Used
 
@@ -20,7 +20,10 @@ SITE_DECISIONS = {
     "grid_upgrade_mw": "grid upgrade [MW]", "pv_mw": "on-site PV [MW]",
     "wind_mw": "on-site wind [MW]", "ppa_solar_mw": "solar PPA [MW]",
     "ppa_wind_mw": "wind PPA [MW]", "battery_mw": "battery power [MW]",
-    "battery_mwh": "battery energy [MWh]", "backup_capacity_mw": "backup generation [MW]",
+    "battery_mwh": "battery energy [MWh]", "backup_capacity_mw": "standby generators [MW]",
+    "gas_mw": "on-site gas turbine [MW]", "heat_pump_mw": "heat pump [MW_th]",
+    "served_mw": "served IT load, above idle, mean [MW]",
+    "design_peak_mw": "design peak facility load [MW]",
     "emissions_t": "emissions [tCO2/yr]", "water_m3": "water [m3/yr]",
 }
 SITE_INPUTS = {
@@ -39,17 +42,31 @@ COUNTRY_INPUTS = {
 }
 ENERGY_SOURCES = {
     "grid_import_mwh": "grid import [MWh/yr]", "ppa_mwh": "PPA [MWh/yr]",
-    "onsite_mwh": "on-site renewables [MWh/yr]", "backup_mwh": "backup generation [MWh/yr]",
+    "onsite_mwh": "on-site renewables [MWh/yr]", "backup_mwh": "standby generation [MWh/yr]",
+    "gas_mwh": "gas turbine [MWh/yr]",
 }
+ENERGY_INDICATORS = {
+    "heat_pump_mwh": "heat pumps [MWh/yr]",
+    "renewable_generation_mwh": "renewable generation, gross [MWh/yr]",
+    "spill_mwh": "renewables curtailed [MWh/yr]",
+    "renewable_consumed_mwh": "renewable energy consumed [MWh/yr]",
+    "go_mwh": "guarantees of origin [MWh/yr]", "backup_hours": "standby running [h/yr]",
+    "pue_mean": "PUE [-]", "wue_l_per_kwh": "WUE [L/kWh]",
+    "ref": "renewable energy factor (REF) [fraction]",
+    "erf": "energy reuse factor (ERF) [fraction]", "heat_sold_mwh": "heat sold [MWh_th/yr]",
+}
+"""Per-site indicators of the Energy sheet, with the EU datacentre reporting ones
+(Delegated Regulation (EU) 2024/1364: PUE, WUE, REF, ERF)."""
 DISPATCH = {
     "facility_mw": "facility load [MW]", "grid_import_mw": "grid import [MW]",
     "ppa_mw": "PPA [MW]", "onsite_mw": "on-site renewables [MW]",
     "battery_discharge_mw": "battery discharge [MW]", "battery_charge_mw": "battery charge [MW]",
-    "backup_mw": "backup generation [MW]", "spill_mw": "renewables spilled [MW]",
+    "backup_mw": "standby generation [MW]", "gas_mw": "gas turbine [MW]",
+    "heat_pump_mw": "heat pumps [MW]", "spill_mw": "renewables curtailed [MW]",
     "heat_sold_mw": "heat sold [MW_th]", "soc_mwh": "battery state of charge [MWh]",
 }
 DISPATCH_SUPPLY = ("grid import [MW]", "PPA [MW]", "on-site renewables [MW]",
-                   "battery discharge [MW]", "backup generation [MW]")
+                   "battery discharge [MW]", "standby generation [MW]", "gas turbine [MW]")
 COST_ITEMS = {
     "site_fixed": "site fixed cost: management, security, fees",
     "compute_nodes": "compute nodes with network and storage: capital and maintenance",
@@ -59,13 +76,11 @@ COST_ITEMS = {
     "grid_energy": "grid electricity", "ppa_energy": "PPA electricity",
     "grid_upgrade": "grid connection upgrade: capital and O&M",
     "onsite_pv": "on-site PV: capital and O&M", "onsite_wind": "on-site wind: capital and O&M",
-    "battery": "battery storage: capital and O&M", "backup": "backup generation: capital, fuel",
-}
-COST_LIFETIMES = {  # item -> (finance parameter | energy technologies) giving its asset life
-    "compute_nodes": ("gpu_lifetime_years",), "building": ("building_lifetime_years",),
-    "cooling": ("cooling_lifetime_years",), "grid_upgrade": ("grid_connection",),
-    "onsite_pv": ("pv_utility",), "onsite_wind": ("wind_onshore",),
-    "battery": ("battery_power", "battery_energy"), "backup": ("backup",),
+    "battery": "battery storage: capital and O&M",
+    "backup": "standby generators: capital, fuel (limited running hours)",
+    "gas_turbine": "on-site gas turbine: capital, O&M and fuel",
+    "heat_pump": "heat pump lifting recovered heat: capital and O&M",
+    "guarantees_of_origin": "guarantees of origin for certified grid energy",
 }
 ANNUAL = "annual cost [EUR/yr]"
 CAPEX = "capex [EUR]"
@@ -86,6 +101,13 @@ def summary_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
     ]
     rows += [("why it is infeasible" if plan.status == "infeasible" else "note", line, "",
               "explanation") for line in plan.explanation]
+    check = meta.get("full_year_check")
+    if check and len(plan.check):
+        rows.append(("full-year check", "holds" if not plan.check_breaks else "breaks", "",
+                     "full_year_check"))
+        rows += [("full-year check breaks", text, "", "check_break") for text in plan.check_breaks]
+        rows += [("full-year repair", step.get("repair", ""), "", "repair")
+                 for step in check.get("repair_rounds", [])]
     if plan.has_solution:
         for key, label in KPI_LABELS.items():
             name, unit = split_label(label)
@@ -195,12 +217,22 @@ def energy_table(plan: Plan) -> pd.DataFrame:
                         "facility consumption [MWh/yr]": s["facility_mwh"].to_numpy()})
     for col, label in ENERGY_SOURCES.items():
         out[label] = s[col].to_numpy()
-    renewable = (s["ppa_mwh"] + s["onsite_mwh"]) / s["facility_mwh"].where(s["facility_mwh"] > 0)
-    out["renewables spilled [MWh/yr]"] = s["spill_mwh"].to_numpy()
-    out["renewable share, annual [fraction]"] = renewable.clip(upper=1.0).to_numpy()
-    out["heat sold [MWh_th/yr]"] = s["heat_sold_mwh"].to_numpy()
+    for col, label in ENERGY_INDICATORS.items():
+        out[label] = s[col].to_numpy()
     out["emissions [tCO2/yr]"] = s["emissions_t"].to_numpy()
     return out
+
+
+def check_table(plan: Plan) -> pd.DataFrame:
+    """The full-year check: each figure on the representative days and on all 8760 hours."""
+    c = plan.check
+    if not len(c):
+        return pd.DataFrame(columns=["figure", "unit", "representative days", "full year",
+                                     "difference [fraction]"])
+    return pd.DataFrame({"figure": c["figure"], "unit": c["unit"],
+                         "representative days": c["representative_days"],
+                         "full year": c["full_year"],
+                         "difference [fraction]": c["difference_frac"]})
 
 
 def dispatch_table(plan: Plan) -> pd.DataFrame:
@@ -255,19 +287,17 @@ def cost_tables(plan: Plan, catalogue: Catalogue, used: Used) -> tuple[pd.DataFr
 
 
 def _lifetime(item: str, catalogue: Catalogue, used: Used) -> float:
-    names = COST_LIFETIMES.get(item)
-    if names is None:
+    """The economic lifetime the optimiser annualised ``item`` with [years].
+
+    From finance.csv or the scenario's override
+    (:data:`planner.optimise.finance.ITEM_LIFETIMES`).
+    """
+    key = ITEM_LIFETIMES.get(item)
+    if key is None or key not in used.finance:
         return np.nan
-    backup = used.spec.get("energy", {}).get("backup", "none")
-    years = set()
-    for name in names:
-        if name == "backup":
-            name = backup if backup != "none" else "backup_gas_engine"
-        if name in used.finance:
-            years.add(float(used.finance[name]))  # type: ignore[arg-type]
-        elif name in catalogue.energy.index:
-            years.add(float(catalogue.energy.at[name, "lifetime_years"]))
-    return years.pop() if len(years) == 1 else np.nan
+    if item == "compute_nodes" and float(used.finance.get("network_storage_capex_frac", 0)):
+        return np.nan  # servers and their network share have different lives
+    return float(used.finance[key])  # type: ignore[arg-type]
 
 
 def workloads_table(plan: Plan, used: Used) -> pd.DataFrame:
@@ -291,8 +321,9 @@ def workloads_table(plan: Plan, used: Used) -> pd.DataFrame:
         "workload": w["workload"], "kind": w["kind"],
         "model or kernel": [m or k for m, k in zip(field("model"), field("kernel"), strict=True)],
         "site": w["site"], "accelerator": w["accelerator"], "nodes": w["nodes"],
-        "GPUs": w["gpus"], "finish [days]": w["finish_days"],
-        "deadline [days]": field("deadline_days"), "training tokens [1e12]": field("tokens_t"),
+        "GPUs": w["gpus"], "start [day of year]": w["start_day"],
+        "finish [day of year]": w["finish_day"], "deadline [day of year]": w["deadline_day"],
+        "training tokens [1e12]": field("tokens_t"),
         "inference demand [tokens/s]": field("output_tokens_per_s"),
         "HPC demand [PFLOP/s]": field("sustained_pflops"), "share of demand [fraction]": share})
 

@@ -1,4 +1,4 @@
-"""``to_excel(plan, path)``: the plan workbook, nine sheets of Excel Tables and four charts."""
+"""``to_excel(plan, path)``: the plan workbook, ten sheets of Excel Tables and four charts."""
 
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ from planner.report.labels import number_format
 from planner.report.sheet import Placed, check_target, new_workbook, put, save, write_table
 from planner.report.used import Used, used_inputs
 
-SHEETS = ("Summary", "Sites", "Fleet", "Energy", "Cooling", "Costs", "Workloads", "Assumptions",
-          "Sources")
+SHEETS = ("Summary", "Sites", "Fleet", "Energy", "Cooling", "Costs", "Workloads", "Full year",
+          "Assumptions", "Sources")
 BOLD = Font(bold=True)
 
 
 def to_excel(plan: Plan, path: Path | str, catalogue: Catalogue | None = None) -> Path:
     """Write the plan's Excel report to ``path`` (``.xlsx``) and return the path.
 
-    A plan with a solution gets all nine sheets (:data:`SHEETS`) and native charts
+    A plan with a solution gets all ten sheets (:data:`SHEETS`) and native charts
     of cost by item, energy mix per site, GPUs per site and the dispatch of one
     representative day. A plan without one (infeasible, solver error) gets Summary,
     with the reasons, Assumptions and Sources. ``catalogue`` (loaded when omitted)
@@ -47,6 +47,7 @@ def to_excel(plan: Plan, path: Path | str, catalogue: Catalogue | None = None) -
                 "Cooling")
         _costs(wb.create_sheet("Costs"), plan, catalogue, used)
         _single(wb.create_sheet("Workloads"), plan_tables.workloads_table(plan, used), "Workloads")
+        _full_year(wb.create_sheet("Full year"), plan)
     _single(wb.create_sheet("Assumptions"), assumptions_table(used, catalogue), "Assumptions")
     _single(wb.create_sheet("Sources"), sources_table(used, catalogue), "Sources")
     return save(wb, path)
@@ -123,12 +124,31 @@ def _energy(ws: Worksheet, plan: Plan) -> None:
     day_rows = at_site.index[at_site["day"] == day]
     rows = day_rows[:24]  # a full-year plan has one "day" of 8760 hours: show its first day
     days = at_site.loc[rows[0], "weight [h]"]  # each hour stands for this many hours of the year
-    what = f"representative day {day} (stands for {days:.0f} days)" if len(day_rows) <= 24 \
-        else "first day of the year"
+    what = f"representative day {day} (stands for {days:.0f} days)" \
+        if len(day_rows) <= 24 and days > 1 else "first day of the year"
     title = f"Dispatch at {site}, {what}"
     chart = charts.dispatch_chart(ws, dispatch, (rows[0] + 2, rows[-1] + 2),
                                   plan_tables.DISPATCH_SUPPLY, "facility load [MW]", title)
     ws.add_chart(chart, f"A{_below(annual) + 20}")
+
+
+def _full_year(ws: Worksheet, plan: Plan) -> None:
+    """The full-year check table, and under it what breaks and what the repair did."""
+    placed = _single(ws, plan_tables.check_table(plan), "FullYearCheck")
+    row = _below(placed, gap=2)
+    check = plan.meta.get("full_year_check", {})
+    if not len(plan.check):
+        put(ws, row, 1, "The plan was not checked on the full year (time.full_year_check: off, "
+            "or the plan was solved on all 8760 hours).")
+        return
+    verdict = "holds on the full year" if not plan.check_breaks else "breaks on the full year"
+    put(ws, row, 1, f"The plan {verdict}.").font = BOLD
+    for i, text in enumerate(plan.check_breaks, start=1):
+        put(ws, row + i, 1, text)
+    row += len(plan.check_breaks) + 2
+    for i, step in enumerate(check.get("repair_rounds", [])):
+        put(ws, row + i, 1, f"repair {i + 1}: {step.get('repair', '')}"
+            + (f"; then {'; '.join(step['breaks'])}" if step.get("breaks") else "; then it holds"))
 
 
 def _costs(ws: Worksheet, plan: Plan, catalogue: Catalogue, used: Used) -> None:

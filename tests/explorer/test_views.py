@@ -59,33 +59,55 @@ def test_headline_kpis_are_the_eight_the_issue_asks_for(demo):
 
 
 def test_days_stand_for_the_whole_year(demo):
-    days = dispatch.days(demo)
-    assert len(days) == 4 and days["days_represented"].sum() == pytest.approx(365)
+    # bologna's calendar group (IT): 4 typical days plus its hottest and its least
+    # renewable day (one day each, unless one day is both)
+    days = dispatch.days(demo, "bologna")
+    typical = days[days["kind"] == "typical"]
+    assert len(typical) == 4 and 5 <= len(days) <= 6
+    assert days["days_represented"].sum() == pytest.approx(365)
+    assert (days.loc[days["kind"] != "typical", "days_represented"] == 1).all()
+    assert any("the hottest day" in label for label in days["label"])
 
 
 def test_dispatch_splits_onsite_supply_into_pv_and_wind_and_balances(demo, demo_scenario,
                                                                      catalogue):
     profiles = dispatch.site_profiles(demo_scenario, catalogue)
-    for day in range(4):
+    for day in dispatch.days(demo, "bologna")["day"]:
         flows = dispatch.dispatch_day(demo, "bologna", day, profiles)
         assert {"pv_mw", "wind_mw", "temp_air_c"} <= set(flows.columns)
         assert "onsite_mw" not in flows.columns and len(flows) == 24
         supply = sum(flows[c] for c in dispatch.SUPPLY if c in flows.columns)
         sinks = sum(flows[c] for c in dispatch.SINKS)
-        np.testing.assert_allclose(supply - sinks, flows["facility_mw"], atol=1e-5)
-    fig = dispatch.dispatch_figure(dispatch.dispatch_day(demo, "bologna", 0, profiles), "x")
-    assert {t.name for t in fig.data} >= {"grid", "on-site PV", "on-site wind", "facility load"}
+        np.testing.assert_allclose(supply - sinks, flows["facility_mw"] + flows["heat_pump_mw"],
+                                   atol=1e-5)
+    first = int(dispatch.days(demo, "bologna")["day"].iloc[0])
+    fig = dispatch.dispatch_figure(dispatch.dispatch_day(demo, "bologna", first, profiles), "x")
+    row = demo.sites.loc["bologna"]
+    wanted = {"facility load"} | {name for name, mw in (("on-site PV", row["pv_mw"]),
+                                                         ("on-site wind", row["wind_mw"]))
+                                  if mw > 1e-3}
+    assert {t.name for t in fig.data} >= wanted and len(wanted) > 1
 
 
-def test_without_profiles_onsite_supply_stays_one_flow(demo):
-    flows = dispatch.dispatch_day(demo, "bologna", 0)
+def test_an_old_plan_without_pv_and_wind_draws_onsite_supply_as_one_flow(demo):
+    import dataclasses
+
+    old = dataclasses.replace(demo, energy=demo.energy.drop(columns=["pv_mw", "wind_mw"]))
+    first = int(dispatch.days(demo, "bologna")["day"].iloc[0])
+    flows = dispatch.dispatch_day(old, "bologna", first)
     assert "onsite_mw" in flows.columns and "pv_mw" not in flows.columns
-    assert flows["pue"].round(6).eq(round(demo.sites.at["bologna", "pue_mean"], 6)).all()
+    assert "temp_air_c" not in flows.columns  # no profiles given
+    it = demo.sites.at["bologna", "it_mw"]
+    np.testing.assert_allclose(flows["pue"], flows["facility_mw"] / it)
 
 
 def test_energy_fleet_and_cost_figures(demo, catalogue):
-    mix = dispatch.energy_mix_figure(energy_table(demo))
-    assert {t.name for t in mix.data} == {"grid import", "on-site renewables"}
+    annual = energy_table(demo)
+    mix = dispatch.energy_mix_figure(annual)
+    drawn = {f"{t.name}" for t in mix.data}
+    expected = {label.split(" [")[0] for label in dispatch.ANNUAL_SOURCES
+                if annual[label].abs().max() > 0}
+    assert drawn == expected and "grid import" in drawn
     fleet = figures.fleet_figure(demo)
     assert [(t.name, list(t.y)) for t in fleet.data] == [("mi300x", [776])]
     by_site, items = cost_tables(demo, catalogue, used_inputs(demo, catalogue))

@@ -23,7 +23,12 @@ HEADERS = {  # sheet -> table -> columns it must have (units in brackets)
               "Throughput": ["workload", "accelerator", "TFLOP/s per GPU [TFLOP/s]",
                              "tokens/s per GPU [tokens/s]", "MFU [fraction]"]},
     "Energy": {"EnergyAnnual": ["site", "facility consumption [MWh/yr]", "grid import [MWh/yr]",
-                                "PPA [MWh/yr]", "on-site renewables [MWh/yr]"],
+                                "PPA [MWh/yr]", "on-site renewables [MWh/yr]",
+                                "renewables curtailed [MWh/yr]",
+                                "renewable energy consumed [MWh/yr]",
+                                "renewable energy factor (REF) [fraction]",
+                                "energy reuse factor (ERF) [fraction]", "WUE [L/kWh]",
+                                "standby running [h/yr]"],
                "Dispatch": ["site", "day", "hour", "weight [h]", "facility load [MW]",
                             "grid import [MW]", "battery state of charge [MWh]"]},
     "Cooling": {"Cooling": ["site", "cooling", "PUE, mean [-]", "water [m3/yr]",
@@ -33,7 +38,10 @@ HEADERS = {  # sheet -> table -> columns it must have (units in brackets)
               "Costs": ["item", "site", "capex [EUR]", "asset life [years]",
                         "annual cost [EUR/yr]"]},
     "Workloads": {"Workloads": ["workload", "kind", "site", "accelerator", "GPUs",
-                                "finish [days]", "deadline [days]"]},
+                                "start [day of year]", "finish [day of year]",
+                                "deadline [day of year]"]},
+    "Full year": {"FullYearCheck": ["figure", "unit", "representative days", "full year",
+                                    "difference [fraction]"]},
     "Assumptions": {"Assumptions": ["section", "item", "parameter", "value", "unit", "source"]},
     "Sources": {"Sources": ["table", "source", "cited by", "title", "year", "url", "licence"]},
 }
@@ -57,7 +65,7 @@ def cells(ws, name: str, header: str) -> list:
     return [row[j] for row in rows[1:]]
 
 
-def test_nine_sheets_each_a_formatted_table_with_units_in_its_headers(wb):
+def test_ten_sheets_each_a_formatted_table_with_units_in_its_headers(wb):
     assert wb.sheetnames == list(SHEETS)
     for sheet, tables in HEADERS.items():
         ws = wb[sheet]
@@ -78,7 +86,7 @@ def test_numbers_are_numeric_cells_with_number_formats(wb):
         for cell in cells(wb[sheet], name, header):
             assert cell.data_type == "n" and isinstance(cell.value, (int, float)), (sheet, header)
             assert cell.number_format != "General"
-    share = cells(wb["Energy"], "EnergyAnnual", "renewable share, annual [fraction]")[0]
+    share = cells(wb["Energy"], "EnergyAnnual", "renewable energy factor (REF) [fraction]")[0]
     assert share.number_format == "0.0%" and 0 < share.value <= 1
 
 
@@ -140,7 +148,8 @@ def test_fleet_workloads_and_energy_match_the_plan(wb, demo_plan):
     assert all(r["tokens/s per GPU [tokens/s]"] > 0 for r in runs)
     work = table_rows(wb["Workloads"], "Workloads")
     training = next(r for r in work if r["kind"] == "training")
-    assert training["finish [days]"] <= training["deadline [days]"]
+    assert training["start [day of year]"] <= training["finish [day of year]"] \
+        <= training["deadline [day of year]"]
     assert sum(r["share of demand [fraction]"] for r in work if r["kind"] == "inference") == \
         pytest.approx(1.0, rel=1e-6)
     dispatch = table_rows(wb["Energy"], "Dispatch")
@@ -226,3 +235,18 @@ def test_bad_target_is_a_usage_error(demo_plan, catalogue, tmp_path, name, messa
     with pytest.raises(UsageError, match=message):
         to_excel(demo_plan, tmp_path / name, catalogue)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_full_year_sheet_states_the_check_and_its_verdict(wb, demo_plan):
+    rows = table_rows(wb["Full year"], "FullYearCheck")
+    assert [r["figure"] for r in rows] == list(demo_plan.check["figure"])
+    by_figure = {r["figure"]: r for r in rows}
+    expected = demo_plan.check.set_index("figure")
+    for figure, row in by_figure.items():
+        full = expected.at[figure, "full_year"]
+        assert row["full year"] == pytest.approx(full, nan_ok=True) or row["full year"] is None
+    verdict = "holds" if not demo_plan.check_breaks else "breaks"
+    texts = [c.value for col in wb["Full year"].iter_cols(min_col=1, max_col=1) for c in col]
+    assert f"The plan {verdict} on the full year." in texts
+    summary = {r["key"]: r for r in table_rows(wb["Summary"], "Summary")}
+    assert summary["full_year_check"]["value"] == verdict

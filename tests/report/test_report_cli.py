@@ -42,7 +42,7 @@ def test_an_infeasible_scenario_exits_3_with_a_workbook_of_the_reasons(tmp_path)
     out = tmp_path / "tight.xlsx"
     result = run("report", str(scenario), "--xlsx", str(out))
     assert result.returncode == 3
-    assert "fits on no allowed site" in result.stderr
+    assert "the grid is short at site 'kajaani'" in result.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary", "Assumptions", "Sources"]
 
