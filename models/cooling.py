@@ -192,8 +192,22 @@ def _add_water_and_costs(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
                                           doc="IT energy by cooling [MWh/yr]")
     m.site_it_mwh = pyo.Expression(m.SITES, rule=lambda m, s: sum(
         m.site_it_mwh_cooled[s, k] for k in m.COOLING), doc="IT energy [MWh/yr]")
-    m.site_water_m3 = pyo.Expression(m.SITES, rule=lambda m, s: sum(
-        wue[k] * m.site_it_mwh_cooled[s, k] for k in m.COOLING), doc="water use by site [m3/yr]")
+    if len(inp.wue):
+        # climate-dependent WUE: weight each load vector's periods by their water per MWh
+        hourly_wue = inp.wue.astype(float).to_dict()
+        per_load: dict = {}
+        for s in m.SITES:
+            for t in m.periods_of[s]:
+                for k in m.COOLING:
+                    key = (s, k, m.vector_of[t])
+                    per_load[key] = per_load.get(key, 0.0) + w[t] * hourly_wue[(s, k, t)]
+        m.site_water_m3 = pyo.Expression(m.SITES, rule=lambda m, s: sum(
+            per_load[(s2, k, v)] * m.it_load_cooled[s2, k, v] for (s2, k, v) in m.LOADS
+            if s2 == s), doc="water use by site [m3/yr]")
+    else:
+        m.site_water_m3 = pyo.Expression(m.SITES, rule=lambda m, s: sum(
+            wue[k] * m.site_it_mwh_cooled[s, k] for k in m.COOLING),
+            doc="water use by site [m3/yr]")
     m.water_m3 = pyo.Expression(expr=sum(m.site_water_m3[s] for s in m.SITES),
                                 doc="water use [m3/yr]")
     if inp.policy.max_water_m3_per_year is not None:

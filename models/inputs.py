@@ -89,6 +89,8 @@ class ModelInputs:
         ``grid_co2_t_per_mwh``, ``dh_demand_frac`` (district-heat demand / its peak).
     pue : index (``site``, ``cooling``, ``period``): PUE [-]; ``pue_peak``: index
         (``site``, ``cooling``): the largest PUE of the full year (design peak).
+    wue : index (``site``, ``cooling``, ``period``): water per MWh of IT [m3/MWh] in the
+        period's climate; empty: the constant ``cooling.wue_m3_per_mwh``.
     heat_pump_cop : index (``site``, ``cooling``): COP of lifting recovered heat to the
         site's network (``inf``: usable directly; absent: not usable).
     training : index (``run``, ``accelerator``) for feasible pairs; ``nodes`` (for the
@@ -127,6 +129,7 @@ class ModelInputs:
     energy: dict[str, float]
     options: dict[str, bool]
     heat_pump_cop: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    wue: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     cooling_excluded: frozenset = frozenset()
     targets: pd.DataFrame = field(default_factory=lambda: _empty(["target"], ["value", "unit"]))
     target_coef: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
@@ -233,6 +236,9 @@ def validate(inputs: ModelInputs) -> None:
         names=["site", "cooling", "period"])
     if not inputs.pue.index.sort_values().equals(expected_pue.sort_values()):
         raise InputError("pue must be indexed by every (site, cooling, period of the site)")
+    if len(inputs.wue) and not inputs.wue.index.sort_values().equals(expected_pue.sort_values()):
+        raise InputError("wue must be empty or indexed by every (site, cooling, period of the "
+                         "site)")
     peak = pd.MultiIndex.from_product([inputs.sites.index, inputs.cooling.index])
     if not inputs.pue_peak.index.sort_values().equals(peak.sort_values()):
         raise InputError("pue_peak must be indexed by every (site, cooling)")

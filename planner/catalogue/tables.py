@@ -149,7 +149,10 @@ COOLING = TableSpec(
         num("pue_min", "-", "PUE at or below the free-cooling threshold", 1.0, 3.0),
         num("pue_threshold_c", "°C", "outdoor temperature above which PUE rises", -20, 45, ),
         num("pue_slope_per_c", "1/K", "PUE increase per K above the threshold", 0.0, 0.2),
-        num("wue_l_per_kwh", "L/kWh IT", "water use effectiveness", 0.0, 10.0),
+        num("wue_l_per_kwh", "L/kWh IT", "water use effectiveness at or below the threshold "
+            "(pue_threshold_c)", 0.0, 10.0),
+        num("wue_slope_l_per_kwh_per_c", "L/kWh IT per K", "water use effectiveness increase "
+            "per K above the threshold (evaporative or adiabatic assist)", 0.0, 1.0),
         frac("heat_recovery_frac", "fraction of IT heat recoverable for district heating"),
         num("heat_supply_temp_c", "°C", "temperature of the recovered heat", 0, 100),
     ),

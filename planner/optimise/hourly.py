@@ -100,3 +100,22 @@ def pue_series(periods: Periods, scenario: Scenario, catalogue: Catalogue) -> pd
             [idx.get_level_values(0), [k] * len(idx), idx.get_level_values(1)],
             names=["site", "cooling", "period"])))
     return pd.concat(parts).sort_index()
+
+
+def wue_series(periods: Periods, scenario: Scenario, catalogue: Catalogue) -> pd.Series:
+    """Water use per MWh of IT [m3/MWh = L/kWh] per (site, cooling, period).
+
+    ``WUE(T) = wue + wue_slope x max(0, T - pue_threshold)``: dry cooling below the
+    threshold, evaporative or adiabatic assist above it (cooling.csv).
+    """
+    idx = periods.profiles.index
+    temp = periods.profiles["temp_air_c"].to_numpy()
+    parts = []
+    for k in scenario.cooling:
+        row = catalogue.cooling.loc[k]
+        values = row["wue_l_per_kwh"] + row["wue_slope_l_per_kwh_per_c"] * np.maximum(
+            0.0, temp - row["pue_threshold_c"])
+        parts.append(pd.Series(values, index=pd.MultiIndex.from_arrays(
+            [idx.get_level_values(0), [k] * len(idx), idx.get_level_values(1)],
+            names=["site", "cooling", "period"])))
+    return pd.concat(parts).sort_index()

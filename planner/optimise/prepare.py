@@ -19,7 +19,7 @@ from planner.catalogue import Catalogue
 from planner.optimise import assets, demand, hourly
 from planner.optimise.periods import Periods
 from planner.scenario import Scenario, candidate_sites
-from planner.scenario.schema import BackupSizing
+from planner.scenario.schema import BackupSizing, RenewableMatching
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,7 @@ def _time_inputs(scenario: Scenario, catalogue: Catalogue, fin: dict, periods: P
         "periods": periods.table[["weight_h", "cycle", "group", "day", "hour", "kind"]],
         "profiles": hourly.model_profiles(periods, fin),
         "pue": hourly.pue_series(periods, scenario, catalogue),
+        "wue": hourly.wue_series(periods, scenario, catalogue),
         "run_activity": demand.run_activity(scenario, periods),
     }
 
@@ -113,6 +114,11 @@ def prepare(scenario: Scenario, catalogue: Catalogue, elastic: bool = False) -> 
     """All model inputs for ``scenario`` (see the module docstring for the formulas)."""
     fin = finance_values(scenario, catalogue)
     cooling_ids, notes = assets.usable_cooling(scenario, catalogue)
+    if scenario.policy.renewable_matching == RenewableMatching.hourly_pooled:
+        notes.append("24/7 matching is pooled over all sites (hourly_pooled): a surplus in "
+                     "one member state covers a deficit in another in the same hour; "
+                     "24/7 carbon-free accounting (EnergyTag, Google CFE) matches within "
+                     "one grid region (renewable_matching: hourly)")
     scenario = scenario.model_copy(update={"cooling": cooling_ids})
     ids = candidate_sites(scenario, catalogue)
     base = catalogue.sites.loc[ids]

@@ -260,7 +260,7 @@ def cooling_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
         "IT load [MW]": s["it_mw"].to_numpy(), "PUE, mean [-]": s["pue_mean"].to_numpy(),
         "PUE at free cooling [-]": tech["pue_min"].to_numpy(),
         "highest rack power [kW]": tech["max_rack_kw"].to_numpy(),
-        "water use effectiveness [L/kWh]": tech["wue_l_per_kwh"].to_numpy(),
+        "water use effectiveness, annual [L/kWh]": s["wue_l_per_kwh"].to_numpy(),
         "water [m3/yr]": s["water_m3"].to_numpy(),
         "heat recoverable [MWh_th/yr]": recoverable,
         "district-heating offtake [MW_th]": used.sites["dh_offtake_mw"].reindex(s.index).to_numpy(),

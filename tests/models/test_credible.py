@@ -175,3 +175,29 @@ def _target(value: float, unit: str, per_node: float):
 def test_a_capacity_target_sizes_the_fleet_by_hand(value, unit, per_node, nodes):
     m = solve_tiny(tiny(run_nodes=None, **_target(value, unit, per_node)))
     assert pyo.value(m.nodes["a", "gpu"]) == pytest.approx(nodes)
+
+
+def test_a_gas_turbine_is_firm_supply_only_when_allowed_by_hand():
+    # at 20 EUR/MWh and 1 kEUR/MW/yr a turbine undercuts the 100 EUR/MWh grid: allowed, it
+    # runs all year for the 1.1 MW load (4818 t at 0.5 t/MWh). TCO = 10 M + 1 M + 0.5 M
+    # + 0.05 M (liquid) + 1.1 kEUR + 20 x 9636 MWh = 11,743,820 EUR/yr.
+    cheap = {"gas_turbine_eur_per_mw_year": 1e3, "gas_turbine_eur_per_mwh": 20.0}
+    m = solve_tiny(tiny(options={"gas_turbine": True}, energy=cheap))
+    assert pyo.value(m.gas_mw["a"]) == pytest.approx(1.1)
+    assert pyo.value(m.emissions_t) == pytest.approx(1.1 * 8760 * 0.5)
+    assert pyo.value(m.tco_eur_per_year) == pytest.approx(11_743_820.0, rel=1e-9)
+    # not allowed: no turbine however cheap, the grid supplies (12.5136 M EUR/yr)
+    off = solve_tiny(tiny(energy=cheap))
+    assert pyo.value(off.gas_mw["a"]) == 0
+    assert pyo.value(off.tco_eur_per_year) == pytest.approx(12.5136e6, rel=1e-9)
+
+
+def test_water_follows_the_climate_by_hand():
+    # liquid cooling uses 0.1 m3/MWh in the cool half-year and 0.5 in the hot one:
+    # 1 MW of IT x (4380 x 0.1 + 4380 x 0.5) = 2628 m3/yr (a constant WUE would give 876)
+    wue = pd.Series({("a", k, t): v for k in ("air", "liquid")
+                     for t, v in ((0, 0.1), (1, 0.5))})
+    wue.index.names = ["site", "cooling", "period"]
+    m = solve_tiny(tiny(wue=wue))
+    assert pyo.value(m.cooling_at["a", "liquid"]) == pytest.approx(1)
+    assert pyo.value(m.water_m3) == pytest.approx(2628.0)
