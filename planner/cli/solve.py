@@ -24,7 +24,7 @@ def print_plan(plan: Plan) -> None:
               f"{plan.meta.get('scenario_hash')}, data {plan.meta.get('data_version')})",
               markup=True)
     if plan.explanation:
-        out.print("why it is infeasible:")
+        out.print("why it is infeasible:" if plan.status == "infeasible" else "notes:")
         for line in plan.explanation:
             out.print(f"  - {line}", markup=False)
     if not plan.has_solution:
@@ -33,11 +33,13 @@ def print_plan(plan: Plan) -> None:
         out.print(f"  {label:<56} {format_value(plan.kpis.get(key))}", markup=False)
     sites = plan.sites[plan.sites["open"]]
     gpu_cols = [c for c in sites.columns if c.startswith("gpus_") and sites[c].sum() > 0]
-    print_frame(sites[["country", "cooling", *gpu_cols, "it_mw", "facility_mw_mean", "pue_mean",
-                       "grid_upgrade_mw", "ppa_solar_mw", "ppa_wind_mw", "pv_mw", "wind_mw",
-                       "battery_mwh", "backup_capacity_mw", "backup_hours", "ref", "erf",
-                       "emissions_t", "heat_sold_mwh"]].reset_index(),
-                title="open sites")
+    print_frame(sites[["country", "cooling", *gpu_cols, "it_mw", "served_mw", "facility_mw_mean",
+                       "design_peak_mw", "pue_mean", "ref", "erf", "emissions_t"]].reset_index(),
+                title="open sites (MW; emissions tCO2/yr; REF and ERF fractions)")
+    print_frame(sites[["grid_upgrade_mw", "ppa_solar_mw", "ppa_wind_mw", "pv_mw", "wind_mw",
+                       "battery_mw", "battery_mwh", "backup_capacity_mw", "backup_hours",
+                       "gas_mw", "heat_sold_mwh", "spill_mwh"]].reset_index(),
+                title="energy supply by site (MW, MWh, standby h/yr)")
     print_frame(plan.workloads, title="workloads")
     costs = plan.costs.groupby("item")[["eur_per_year", "capex_eur"]].sum()
     print_frame(costs.reset_index(), title="costs by item (by site: plan tables, --out)")
@@ -57,6 +59,12 @@ def print_check(plan: Plan) -> None:
     check = plan.meta.get("full_year_check", {})
     for step in check.get("repair_rounds", []):
         out.print(f"  repair: {step.get('repair', '')}", markup=False)
+    before, after = (check.get("tco_before_repair_eur_per_year"),
+                     check.get("tco_after_repair_eur_per_year"))
+    if check.get("repair_rounds") and before and after:
+        out.print(f"  the repair changed the TCO from {format_value(before)} to "
+                  f"{format_value(after)} EUR/yr ({after / before - 1:+.2%}); the proven gap is "
+                  "that of the representative-day solve", markup=False)
     if plan.check_breaks:
         out.print("[bold red]the plan breaks on the full year:[/]", markup=True)
         for text in plan.check_breaks:

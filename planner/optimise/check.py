@@ -612,7 +612,9 @@ def compare(plan, result: Replay) -> pd.DataFrame:
     rows = []
     for key, label, unit in COMPARED:
         a, b = mine.get(key, np.nan), result.kpis.get(key, np.nan)
-        diff = (b - a) / abs(a) if a and np.isfinite(a) and np.isfinite(b) else np.nan
+        # a figure of (numerically) zero on the representative days has no relative change
+        diff = (b - a) / abs(a) if np.isfinite(a) and np.isfinite(b) and abs(a) > 1e-6 \
+            else np.nan
         rows.append({"kpi": key, "figure": label, "unit": unit, "representative_days": a,
                      "full_year": b, "difference_frac": diff})
     return pd.DataFrame(rows)

@@ -22,6 +22,8 @@ class Plan:
     ----------
     status : ``optimal``, ``time_limit`` (best incumbent with its proven gap),
         ``infeasible`` (then ``explanation`` says why in the user's terms) or ``error``.
+        For a plan, ``explanation`` holds notes on how it was made (cooling left out,
+        pooled 24/7 matching).
     gap : proven relative MIP gap [-] (None without an incumbent).
     kpis : headline figures, units in the keys.
     sites, fleet, energy, workloads, costs, workload_options : DataFrames (empty when

@@ -304,6 +304,7 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
     plan = _plan(scenario, prepared, model, status, gap, meta)
     if mode == FullYearCheck.off or prepared.periods.full_year:
         return plan
+    first_tco = float(plan.kpis["tco_eur_per_year"])
     rounds: list[dict[str, Any]] = []
 
     def check(optimise: bool = False):
@@ -315,6 +316,11 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
         return out
 
     result = check()
+    first = {"breaks": list(result.breaks),
+             "renewable_share_representative_days": float(plan.kpis.get("renewable_share",
+                                                                        float("nan"))),
+             "renewable_share_full_year": float(result.kpis.get("renewable_share",
+                                                                float("nan")))}
     while result.breaks and mode == FullYearCheck.repair and result.failing_days \
             and len(rounds) < scenario.time.repair_rounds:
         start = time.perf_counter()
@@ -353,8 +359,11 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
                        "breaks": list(result.breaks)})
         reopt = check(optimise=True)
         checked = _full_year_plan(plan, reopt, scenario)
-    checked.meta["full_year_check"] = {"mode": mode.value, "repair_rounds": rounds,
-                                       "holds": not checked.check_breaks}
+    checked.meta["full_year_check"] = {
+        "mode": mode.value, "first_check": first, "repair_rounds": rounds,
+        "holds": not checked.check_breaks,
+        "tco_before_repair_eur_per_year": first_tco,
+        "tco_after_repair_eur_per_year": float(checked.kpis["tco_eur_per_year"])}
     return checked
 
 
@@ -491,7 +500,7 @@ def _plan(scenario: Scenario, prepared: Prepared, model: pyo.ConcreteModel, stat
     fleet = extract.fleet_table(model, inp)
     costs = extract.cost_table(model)
     plan = Plan(status=status, gap=proven_gap, kpis=extract.kpis(sites, fleet, costs, scenario),
-                sites=sites, fleet=fleet, energy=dispatch,
+                explanation=list(prepared.notes), sites=sites, fleet=fleet, energy=dispatch,
                 workloads=extract.workload_table(model, inp, prepared.workload_options),
                 costs=costs, workload_options=prepared.workload_options, meta=meta)
     timings["extract_s"] = timings.get("extract_s", 0.0) + time.perf_counter() - start

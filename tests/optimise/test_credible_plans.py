@@ -176,3 +176,57 @@ def test_emissions_recompute_from_the_plans_own_hours(catalogue):
     assert plan.kpis["emissions_t_per_year"] == pytest.approx(tonnes, rel=1e-6)
     carbon = plan.costs.loc[plan.costs["item"] == "carbon", "eur_per_year"].sum()
     assert carbon == pytest.approx(scenario.policy.carbon_price_eur_per_t * tonnes, rel=1e-6)
+
+
+def test_site_screening_prices_a_mw_of_it_by_hand(catalogue):
+    # Kajaani never reaches direct liquid's 30 C threshold: PUE 1.08 every hour, so its
+    # grid energy per MW of IT is 1.08 x the sum of the hourly prices net of 23.45 EUR/MWh
+    from planner.optimise.screening import site_screening
+
+    scenario = _scenario("demo-small", catalogue)
+    table = site_screening(scenario, catalogue)
+    # demo-small asks for a 50 % share: half the energy at the cheaper PPA price
+    assert list(table["total_at_share_eur"]) == sorted(table["total_at_share_eur"])
+    parts = table[["building_eur", "cooling_eur", "grid_energy_eur", "carbon_eur"]].sum(axis=1)
+    np.testing.assert_allclose(parts, table["total_eur"])
+    k = table.loc["kajaani"]
+    hourly = prepare(scenario, catalogue).hourly
+    prices = hourly.loc[hourly["site"] == "kajaani", "price_eur_per_mwh"]
+    assert k["cooling"] == "direct_liquid" and k["pue_mean"] == pytest.approx(1.08)
+    assert k["grid_energy_eur"] == pytest.approx(1.08 * (prices - 23.45).clip(lower=0).sum())
+    assert k["carbon_eur"] > 0 and k["building_eur"] > 0
+    ppa = min(k["ppa_solar_eur_per_mwh"], k["ppa_wind_eur_per_mwh"])
+    assert k["total_at_share_eur"] == pytest.approx(
+        k["building_eur"] + k["cooling_eur"] + 0.5 * (k["grid_energy_eur"] + k["carbon_eur"])
+        + 0.5 * 8760 * 1.08 * ppa)
+
+
+def test_pooled_24_7_matching_is_labelled_as_such(catalogue):
+    from planner.scenario.schema import Scenario
+
+    raw = _scenario("demo-small", catalogue).model_dump(mode="json", exclude_none=True)
+    raw["policy"]["renewable_matching"] = "hourly_pooled"
+    prepared = prepare(Scenario.model_validate(raw), catalogue)
+    assert any("pooled over all sites" in note for note in prepared.notes)
+    assert prepared.inputs.policy.renewable_matching == "hourly_pooled"
+    assert set(prepared.periods.site_group) == {"all"}  # one calendar for every site
+
+
+def test_water_use_depends_on_the_climate(catalogue):
+    # air with an economiser cools dry below 12 C and trims adiabatically above it
+    # (0.1 L/kWh + 0.094 per K): a year in Kajaani uses far less water per MWh than one
+    # in Bologna; direct liquid (dry coolers up to 30 C) barely changes
+    from planner.optimise.hourly import wue_series
+
+    scenario = _scenario("demo-small", catalogue)
+    prepared = prepare(scenario, catalogue)
+    wue = wue_series(prepared.periods, scenario, catalogue)
+    w = prepared.periods.table["weight_h"]
+
+    def annual(site, cooling):
+        part = wue.xs((site, cooling), level=("site", "cooling"))
+        return float((part * w.reindex(part.index)).sum() / 8760.0)
+
+    assert annual("kajaani", "air_economiser") < 0.5 * annual("bologna", "air_economiser")
+    assert annual("bologna", "air_economiser") > 0.4
+    assert annual("bologna", "direct_liquid") < 0.05
