@@ -201,9 +201,12 @@ def _add_water_and_costs(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
                 for k in m.COOLING:
                     key = (s, k, m.vector_of[t])
                     per_load[key] = per_load.get(key, 0.0) + w[t] * hourly_wue[(s, k, t)]
+        loads_at = {s: [] for s in m.SITES}
+        for key in m.LOADS:
+            loads_at[key[0]].append(key)
         m.site_water_m3 = pyo.Expression(m.SITES, rule=lambda m, s: sum(
-            per_load[(s2, k, v)] * m.it_load_cooled[s2, k, v] for (s2, k, v) in m.LOADS
-            if s2 == s), doc="water use by site [m3/yr]")
+            per_load[key] * m.it_load_cooled[key] for key in loads_at[s]),
+            doc="water use by site [m3/yr]")
     else:
         m.site_water_m3 = pyo.Expression(m.SITES, rule=lambda m, s: sum(
             wue[k] * m.site_it_mwh_cooled[s, k] for k in m.COOLING),

@@ -162,6 +162,17 @@ def pue(temp_c: np.ndarray, pue_min: float, threshold_c: float, slope_per_c: flo
     return pue_min + slope_per_c * np.maximum(0.0, np.asarray(temp_c, float) - threshold_c)
 
 
+def wue(temp_c: np.ndarray, wue_l_per_kwh: float, threshold_c: float,
+        slope_l_per_kwh_per_c: float) -> np.ndarray:
+    """Water use effectiveness at outdoor temperature [L/kWh IT] (cooling.csv).
+
+    ``wue + slope * max(0, T - threshold)``: dry cooling below the free-cooling threshold,
+    evaporative or adiabatic assist above it.
+    """
+    return wue_l_per_kwh + slope_l_per_kwh_per_c * np.maximum(
+        0.0, np.asarray(temp_c, float) - threshold_c)
+
+
 def pue_peak(hourly: pd.DataFrame, scenario: Scenario, catalogue: Catalogue) -> pd.Series:
     """The largest PUE of the full year per (site, cooling): what the plant is sized on."""
     hottest = hourly.groupby("site")["temp_air_c"].max()

@@ -22,7 +22,7 @@ from models import ModelInputs
 from planner.optimise.assets import pue
 from planner.optimise.hourly import embedded_carbon_eur_per_mwh
 from planner.optimise.lp import LinearProgram
-from planner.optimise.periods import HOURS_PER_DAY, _overlap
+from planner.optimise.periods import HOURS_PER_DAY, day_overlap
 
 PENALTY_EUR_PER_MWH = {"unmet": 1e4, "over_connection": 5e3, "backup_excess": 2e3,
                        "match_short": 2e3, "share_short": 2e3}
@@ -74,7 +74,7 @@ class Replay:
 
 def _activity(start: float, end: float, hours: int) -> np.ndarray:
     days = hours // HOURS_PER_DAY
-    share = np.array([_overlap(d, start, end) for d in range(days)])
+    share = day_overlap(np.arange(days), start, end)
     return np.repeat(share, HOURS_PER_DAY)
 
 

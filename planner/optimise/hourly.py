@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import Catalogue
-from planner.optimise.assets import pue
+from planner.optimise.assets import pue, wue
 from planner.optimise.heat import dh_demand_frac
 from planner.optimise.periods import ALL, Periods, full_year, representative_days
 from planner.scenario import Scenario
@@ -88,34 +88,27 @@ def model_profiles(periods: Periods, fin: dict[str, float]) -> pd.DataFrame:
                          "dh_demand_frac": floor("dh_demand_frac")}, index=prof.index)
 
 
-def pue_series(periods: Periods, scenario: Scenario, catalogue: Catalogue) -> pd.Series:
-    """PUE per (site, cooling, period) from each period's outdoor temperature."""
+def _by_cooling(periods: Periods, scenario: Scenario, catalogue: Catalogue,
+                formula) -> pd.Series:
+    """``formula(temperature, cooling row)`` per (site, cooling, period) of ``periods``."""
     idx = periods.profiles.index
     temp = periods.profiles["temp_air_c"].to_numpy()
     parts = []
     for k in scenario.cooling:
-        row = catalogue.cooling.loc[k]
-        values = pue(temp, row["pue_min"], row["pue_threshold_c"], row["pue_slope_per_c"])
+        values = formula(temp, catalogue.cooling.loc[k])
         parts.append(pd.Series(values, index=pd.MultiIndex.from_arrays(
             [idx.get_level_values(0), [k] * len(idx), idx.get_level_values(1)],
             names=["site", "cooling", "period"])))
     return pd.concat(parts).sort_index()
+
+
+def pue_series(periods: Periods, scenario: Scenario, catalogue: Catalogue) -> pd.Series:
+    """PUE per (site, cooling, period) from each period's outdoor temperature."""
+    return _by_cooling(periods, scenario, catalogue, lambda temp, row: pue(
+        temp, row["pue_min"], row["pue_threshold_c"], row["pue_slope_per_c"]))
 
 
 def wue_series(periods: Periods, scenario: Scenario, catalogue: Catalogue) -> pd.Series:
-    """Water use per MWh of IT [m3/MWh = L/kWh] per (site, cooling, period).
-
-    ``WUE(T) = wue + wue_slope x max(0, T - pue_threshold)``: dry cooling below the
-    threshold, evaporative or adiabatic assist above it (cooling.csv).
-    """
-    idx = periods.profiles.index
-    temp = periods.profiles["temp_air_c"].to_numpy()
-    parts = []
-    for k in scenario.cooling:
-        row = catalogue.cooling.loc[k]
-        values = row["wue_l_per_kwh"] + row["wue_slope_l_per_kwh_per_c"] * np.maximum(
-            0.0, temp - row["pue_threshold_c"])
-        parts.append(pd.Series(values, index=pd.MultiIndex.from_arrays(
-            [idx.get_level_values(0), [k] * len(idx), idx.get_level_values(1)],
-            names=["site", "cooling", "period"])))
-    return pd.concat(parts).sort_index()
+    """Water use per MWh of IT [m3/MWh = L/kWh] per (site, cooling, period) (:func:`wue`)."""
+    return _by_cooling(periods, scenario, catalogue, lambda temp, row: wue(
+        temp, row["wue_l_per_kwh"], row["pue_threshold_c"], row["wue_slope_l_per_kwh_per_c"]))

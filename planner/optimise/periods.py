@@ -279,20 +279,23 @@ def window_activity(periods: Periods, site_groups: list[str], start_day: float,
         if periods.full_year:
             frac = {}
             for day in rows["day"].unique():
-                frac[day] = _overlap(day, start_day, end_day)
+                frac[day] = day_overlap(day, start_day, end_day)
             out.update({p: frac[d] for p, d in rows["day"].items()})
             continue
         cal = periods.calendar.xs(group, level="group")
         for day, members in cal.groupby("day").groups.items():
             doys = np.asarray(members)
-            share = float(np.mean([_overlap(d, start_day, end_day) for d in doys]))
+            share = float(np.mean(day_overlap(doys, start_day, end_day)))
             for p in rows.index[rows["day"] == day]:
                 out[p] = share
     return pd.Series(out, dtype=float).sort_index()
 
 
-def _overlap(doy: int, start: float, end: float) -> float:
-    return max(0.0, min(end, doy + 1.0) - max(start, float(doy)))
+def day_overlap(doy, start: float, end: float):
+    """Share of calendar day ``doy`` (or an array of days) inside ``[start, end)`` [0-1]."""
+    doy = np.asarray(doy, dtype=float)
+    share = np.clip(np.minimum(end, doy + 1.0) - np.maximum(start, doy), 0.0, None)
+    return float(share) if share.ndim == 0 else share
 
 
 def mean_days(hourly: pd.DataFrame, site_group: pd.Series,
