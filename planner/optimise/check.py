@@ -21,7 +21,7 @@ import pandas as pd
 from models import ModelInputs
 from planner.optimise.assets import pue
 from planner.optimise.hourly import embedded_carbon_eur_per_mwh
-from planner.optimise.lp import LinearProgram
+from planner.optimise.lp import LinearProgram, WarmStart
 from planner.optimise.periods import HOURS_PER_DAY, day_overlap
 
 PENALTY_EUR_PER_MWH = {"unmet": 1e4, "over_connection": 5e3, "backup_excess": 2e3,
@@ -126,8 +126,12 @@ def _term(capacity, factor: np.ndarray, n: int):
 
 
 def replay(design: Design, inp: ModelInputs, hourly: pd.DataFrame, cooling_table: pd.DataFrame,
-           fin: dict[str, float], threads: int = 1, optimise: bool = False) -> Replay:
+           fin: dict[str, float], threads: int = 1, optimise: bool = False,
+           warm: WarmStart | None = None) -> Replay:
     """Dispatch the fixed design over every hour of the year (see module docstring).
+
+    ``warm``: start from the last replay's basis when the programme has the same matrix
+    (a repair that changes only capacities, :class:`planner.optimise.lp.WarmStart`).
 
     With ``optimise`` the energy capacities (:data:`ENERGY_CAPACITIES`) become decisions
     again, priced as in the optimiser, with the requirements hard: the least-cost energy
@@ -271,8 +275,10 @@ def replay(design: Design, inp: ModelInputs, hourly: pd.DataFrame, cooling_table
                            lift, heat_price, row, solar, wind))
     zone_rows = _add_renewable_rows(lp, sites, inp, share, hard)
     carbon_col = _add_carbon_cap(lp, sites, inp, hard)
-    highspy.Highs.resetGlobalScheduler(True)
-    status, x = lp.solve(threads=threads)
+    # HiGHS presolve removes little from this programme and costs a fifth of its time
+    # (flagship replay 4.4-4.6 s with, 3.7 s without; the same optimum)
+    status, x = lp.solve(threads=threads, warm=warm,
+                         options=None if optimise else {"presolve": "off"})
     if optimise:
         for site in sites:
             site.resolve(x)

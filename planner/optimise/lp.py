@@ -3,15 +3,38 @@
 For large LPs of simple structure (the full-year dispatch check has hundreds of
 thousands of columns) building through Pyomo costs far more than solving; here columns
 are added in blocks and rows as sparse triplets, and the matrix goes to HiGHS in one call.
+
+Two savings matter for the full-year check, which solves the same 8760-hour programme
+several times while a plan is repaired:
+
+- columns fixed at zero (a battery, standby or turbine the design does not build) and
+  the rows they leave empty are dropped before HiGHS sees them, their values reported
+  as zero (an emptied row that 0 breaks makes the programme infeasible at once);
+- a :class:`WarmStart` keeps the last HiGHS instance; when the next programme has the
+  same matrix (only costs and bounds differ, as when a repair changes capacities), its
+  costs and bounds are changed in place and the dual simplex starts from the previous
+  optimal basis instead of from scratch.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
 INF = highspy.kHighsInf
+
+
+@dataclass
+class WarmStart:
+    """The HiGHS instance of the last solve and the structure it holds."""
+
+    highs: highspy.Highs | None = None
+    signature: tuple | None = None
+    solves: int = 0
+    warm_solves: int = 0
 
 
 class LinearProgram:
@@ -26,6 +49,7 @@ class LinearProgram:
         self.row_lower: list[np.ndarray] = []
         self.row_upper: list[np.ndarray] = []
         self.n_rows = 0
+        self.empty_rows_broken = False
 
     def add_cols(self, n: int, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
         """``n`` new columns; returns their indices."""
@@ -46,34 +70,77 @@ class LinearProgram:
         self.n_rows += n
         return np.arange(offset, offset + n)
 
-    def solve(self, threads: int = 1, time_limit_s: float | None = None,
-              options: dict | None = None) -> tuple[str, np.ndarray]:
-        """Minimise; returns (status text, column values). ``options``: more HiGHS options."""
-        lp = highspy.HighsLp()
-        lp.num_col_ = self.n_cols
-        lp.num_row_ = self.n_rows
-        lp.col_cost_ = np.concatenate(self.cost)
-        lp.col_lower_ = np.concatenate(self.lower)
-        lp.col_upper_ = np.concatenate(self.upper)
-        lp.row_lower_ = np.concatenate(self.row_lower)
-        lp.row_upper_ = np.concatenate(self.row_upper)
+    def _reduced(self):
+        """Costs, bounds and matrix without zero-fixed columns and the rows left empty."""
+        cost = np.concatenate(self.cost)
+        lower = np.concatenate(self.lower)
+        upper = np.concatenate(self.upper)
+        row_lower = np.concatenate(self.row_lower)
+        row_upper = np.concatenate(self.row_upper)
         rows = np.concatenate([r for r, _, _ in self.rows])
         cols = np.concatenate([c for _, c, _ in self.rows])
         vals = np.concatenate([v for _, _, v in self.rows])
-        matrix = sp.csc_matrix((vals, (rows, cols)), shape=(self.n_rows, self.n_cols))
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        keep_col = ~((lower == 0.0) & (upper == 0.0))
+        entry = keep_col[cols] & (vals != 0.0)
+        used = np.zeros(self.n_rows, bool)
+        used[rows[entry]] = True
+        keep_row = used
+        new_col = np.cumsum(keep_col) - 1
+        new_row = np.cumsum(keep_row) - 1
+        entry &= keep_row[rows]
+        matrix = sp.csc_matrix((vals[entry], (new_row[rows[entry]], new_col[cols[entry]])),
+                               shape=(int(keep_row.sum()), int(keep_col.sum())))
+        matrix.sum_duplicates()
+        self.empty_rows_broken = bool(((~used) & ((row_lower > 0.0) | (row_upper < 0.0))).any())
+        return (keep_col, keep_row, cost[keep_col], lower[keep_col], upper[keep_col],
+                row_lower[keep_row], row_upper[keep_row], matrix)
+
+    def solve(self, threads: int = 1, time_limit_s: float | None = None,
+              options: dict | None = None, warm: WarmStart | None = None
+              ) -> tuple[str, np.ndarray]:
+        """Minimise; returns (status text, column values). ``options``: more HiGHS options.
+
+        ``warm``: reuse its HiGHS instance and basis when the matrix is the same as last
+        time (see the module docstring); it then holds this solve for the next one.
+        """
+        keep_col, keep_row, cost, lower, upper, row_lower, row_upper, matrix = self._reduced()
+        if self.empty_rows_broken:  # a row of zero-fixed columns that 0 does not satisfy
+            return "Infeasible", np.zeros(self.n_cols)
+        signature = (keep_col.tobytes(), keep_row.tobytes(), matrix.indptr.tobytes(),
+                     matrix.indices.tobytes(), matrix.data.tobytes())
+        n_row, n_col = matrix.shape
+        if warm is not None and warm.highs is not None and warm.signature == signature:
+            h = warm.highs
+            cols = np.arange(n_col, dtype=np.int32)
+            h.changeColsCost(n_col, cols, cost)
+            h.changeColsBounds(n_col, cols, lower, upper)
+            if n_row:
+                h.changeRowsBounds(n_row, np.arange(n_row, dtype=np.int32), row_lower, row_upper)
+            warm.warm_solves += 1
+        else:
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = n_col, n_row
+            lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
+            lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = matrix.indptr
+            lp.a_matrix_.index_ = matrix.indices
+            lp.a_matrix_.value_ = matrix.data
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.passModel(lp)
+        # HiGHS keeps one thread scheduler per process and refuses another thread count
+        # once it runs (as highs_bridge.solve does, reset it first)
+        highspy.Highs.resetGlobalScheduler(True)
         h.setOptionValue("threads", threads)
-        if time_limit_s is not None:
-            h.setOptionValue("time_limit", float(time_limit_s))
+        h.setOptionValue("time_limit", INF if time_limit_s is None else float(time_limit_s))
         for key, value in (options or {}).items():
             h.setOptionValue(key, value)
-        h.passModel(lp)
         h.run()
         status = h.modelStatusToString(h.getModelStatus())
-        values = np.asarray(h.getSolution().col_value)
+        values = np.zeros(self.n_cols)
+        values[keep_col] = np.asarray(h.getSolution().col_value)
+        if warm is not None:
+            warm.highs, warm.signature = h, signature
+            warm.solves += 1
         return status, values

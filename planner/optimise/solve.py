@@ -35,6 +35,7 @@ from planner.optimise import demand, extract, highs_bridge
 from planner.optimise.check import compare, replay
 from planner.optimise.explain import explain
 from planner.optimise.highs_bridge import HighsSettings
+from planner.optimise.lp import WarmStart
 from planner.optimise.periods import add_days, mean_days
 from planner.optimise.plan import Plan
 from planner.optimise.prepare import Prepared, prepare, with_levers, with_periods
@@ -306,12 +307,14 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
         return plan
     first_tco = float(plan.kpis["tco_eur_per_year"])
     rounds: list[dict[str, Any]] = []
+    warm = WarmStart()
 
     def check(optimise: bool = False):
         start = time.perf_counter()
         out = replay(extract.design(model, prepared.inputs, scenario), prepared.inputs,
                      prepared.hourly, catalogue.cooling, prepared.finance,
-                     threads=settings.threads, optimise=optimise)
+                     threads=settings.threads, optimise=optimise,
+                     warm=None if optimise else warm)
         timings["check_s"] = timings.get("check_s", 0.0) + time.perf_counter() - start
         return out
 
