@@ -176,22 +176,19 @@ def _group_days(part: pd.DataFrame, sites: list[str], group: str, n_days: int,
     kinds = _extreme_kinds(wide, sites, assignments, n_days) if extreme_days else {}
     day_of = {c: first_day + i for i, c in enumerate(clusters)}
     reps = result.cluster_representatives
-    rows, records = [], []
-    for c in clusters:
-        day = day_of[c]
-        for hour in range(HOURS_PER_DAY):
-            period = (day - first_day) * HOURS_PER_DAY + hour
-            rows.append({"weight_h": float(counts[c]), "day": day, "hour": hour, "cycle": day,
-                         "group": group, "kind": kinds.get(c, "typical")})
-            values = reps.loc[(c, hour)]
-            for key, value in values.items():
-                col, site = key.split("|", 1)
-                if col in COLUMNS:
-                    records.append((site, period, col, float(value)))
+    rows = [{"weight_h": float(counts[c]), "day": day_of[c], "hour": hour, "cycle": day_of[c],
+             "group": group, "kind": kinds.get(c, "typical")}
+            for c in clusters for hour in range(HOURS_PER_DAY)]
     table = pd.DataFrame(rows)
-    long = pd.DataFrame(records, columns=["site", "period", "column", "value"])
-    prof = long.pivot_table(index=["site", "period"], columns="column", values="value")
-    prof = _clip(prof[list(COLUMNS)])
+    # period p of the group is hour p % 24 of its (p // 24)-th cluster in sorted order
+    block = reps.loc[pd.MultiIndex.from_product([clusters, range(HOURS_PER_DAY)])]
+    periods = np.arange(len(block))
+    prof = pd.concat([
+        pd.DataFrame({col: block[f"{col}|{site}"].to_numpy(float) for col in COLUMNS},
+                     index=pd.MultiIndex.from_arrays([[site] * len(periods), periods],
+                                                     names=["site", "period"]))
+        for site in sites])
+    prof = _clip(prof)
     calendar = pd.DataFrame({"day": [day_of[c] for c in assignments]},
                             index=pd.MultiIndex.from_product([[group], range(len(assignments))],
                                                              names=["group", "doy"]))
