@@ -49,7 +49,6 @@ class LinearProgram:
         self.row_lower: list[np.ndarray] = []
         self.row_upper: list[np.ndarray] = []
         self.n_rows = 0
-        self.empty_rows_broken = False
 
     def add_cols(self, n: int, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
         """``n`` new columns; returns their indices."""
@@ -71,7 +70,11 @@ class LinearProgram:
         return np.arange(offset, offset + n)
 
     def _reduced(self):
-        """Costs, bounds and matrix without zero-fixed columns and the rows left empty."""
+        """Costs, bounds and matrix without zero-fixed columns and the rows left empty.
+
+        Also says whether an emptied row is one that 0 does not satisfy (then the
+        programme is infeasible whatever HiGHS would do).
+        """
         cost = np.concatenate(self.cost)
         lower = np.concatenate(self.lower)
         upper = np.concatenate(self.upper)
@@ -82,17 +85,15 @@ class LinearProgram:
         vals = np.concatenate([v for _, _, v in self.rows])
         keep_col = ~((lower == 0.0) & (upper == 0.0))
         entry = keep_col[cols] & (vals != 0.0)
-        used = np.zeros(self.n_rows, bool)
-        used[rows[entry]] = True
-        keep_row = used
+        keep_row = np.zeros(self.n_rows, bool)
+        keep_row[rows[entry]] = True
+        broken = bool(((~keep_row) & ((row_lower > 0.0) | (row_upper < 0.0))).any())
         new_col = np.cumsum(keep_col) - 1
         new_row = np.cumsum(keep_row) - 1
-        entry &= keep_row[rows]
         matrix = sp.csc_matrix((vals[entry], (new_row[rows[entry]], new_col[cols[entry]])),
                                shape=(int(keep_row.sum()), int(keep_col.sum())))
         matrix.sum_duplicates()
-        self.empty_rows_broken = bool(((~used) & ((row_lower > 0.0) | (row_upper < 0.0))).any())
-        return (keep_col, keep_row, cost[keep_col], lower[keep_col], upper[keep_col],
+        return (broken, keep_col, cost[keep_col], lower[keep_col], upper[keep_col],
                 row_lower[keep_row], row_upper[keep_row], matrix)
 
     def solve(self, threads: int = 1, time_limit_s: float | None = None,
@@ -103,10 +104,10 @@ class LinearProgram:
         ``warm``: reuse its HiGHS instance and basis when the matrix is the same as last
         time (see the module docstring); it then holds this solve for the next one.
         """
-        keep_col, keep_row, cost, lower, upper, row_lower, row_upper, matrix = self._reduced()
-        if self.empty_rows_broken:  # a row of zero-fixed columns that 0 does not satisfy
+        broken, keep_col, cost, lower, upper, row_lower, row_upper, matrix = self._reduced()
+        if broken:  # a row of zero-fixed columns that 0 does not satisfy
             return "Infeasible", np.zeros(self.n_cols)
-        signature = (keep_col.tobytes(), keep_row.tobytes(), matrix.indptr.tobytes(),
+        signature = (keep_col.tobytes(), matrix.indptr.tobytes(),
                      matrix.indices.tobytes(), matrix.data.tobytes())
         n_row, n_col = matrix.shape
         if warm is not None and warm.highs is not None and warm.signature == signature:

@@ -274,10 +274,8 @@ def window_activity(periods: Periods, site_groups: list[str], start_day: float,
     for group in site_groups:
         rows = table[table["group"] == group]
         if periods.full_year:
-            frac = {}
-            for day in rows["day"].unique():
-                frac[day] = day_overlap(day, start_day, end_day)
-            out.update({p: frac[d] for p, d in rows["day"].items()})
+            share = day_overlap(rows["day"].to_numpy(), start_day, end_day)
+            out.update(zip(rows.index, share, strict=True))
             continue
         cal = periods.calendar.xs(group, level="group")
         for day, members in cal.groupby("day").groups.items():
