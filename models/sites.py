@@ -63,6 +63,8 @@ def add_site_capacity(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         0, math.ceil(cap[s] / module[s])), doc="IT modules built")
     m.it_capacity_max = pyo.Constraint(m.SITES, rule=lambda m, s: (
         m.it_mw[s] <= module[s] * m.it_modules[s]), doc="IT load within the modules built")
+    m.it_modules_open = pyo.Constraint(m.SITES, rule=lambda m, s: (
+        m.it_modules[s] >= m.open_site[s]), doc="an open site builds at least one module")
     m.it_capacity_mw = pyo.Expression(m.SITES, rule=lambda m, s: module[s] * m.it_modules[s])
     annual = sites["building_eur_per_mw_year"].to_dict()
     capex = sites["building_capex_eur_per_mw"].to_dict()

@@ -52,6 +52,12 @@ def _add_runs(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         return sum(m.run_at[o] for o in options_of[r]) + (
             unplaced[r] if unplaced is not None else 0) == 1
     m.run_placed = pyo.Constraint(m.RUNS, rule=run_placed, doc="each run on exactly one site")
+    at_site = {}
+    for (r, s, g) in m.RUN_OPTIONS:
+        at_site.setdefault((r, s), []).append((r, s, g))
+    m.run_site_open = pyo.Constraint(list(at_site), rule=lambda m, r, s: (
+        sum(m.run_at[o] for o in at_site[(r, s)]) <= m.open_site[s]),
+        doc="a run trains only at an open site")
 
 
 def _add_spread_demand(m: pyo.ConcreteModel, set_name: str, kind: str, demand, table,

@@ -381,6 +381,47 @@ def _share_only(result) -> bool:
     return set(result.corrections) == {"renewable_share_frac"} and not result.failing_days
 
 
+FIRST_STEP_ROOM_FRAC = 0.5
+"""The first repair step goes at most this share of the way to a 100 % target [-]."""
+MAX_FIRST_SLOPE = 10.0
+"""Cap on the first secant slope [-] (a full year that spills nearly everything added)."""
+
+
+SPILL_TOLERANCE_MW = 1e-6
+"""Spill below this counts as none [MW] (solver noise)."""
+
+
+def marginal_spill_frac(energy: pd.DataFrame) -> float:
+    """Share of renewable generation [-] in the hours that spill, weighted by hours.
+
+    A little more renewable capacity adds generation in proportion to what it already
+    yields each hour; in the hours that already spill, all of it is spilled, elsewhere
+    it is consumed (battery aside). ``energy``: dispatch with ``ppa_mw``, ``onsite_mw``,
+    ``spill_mw`` [MW] and ``weight_h`` [h] (1 h per row when absent).
+    """
+    weight = energy["weight_h"].to_numpy(float) if "weight_h" in energy else 1.0
+    generated = weight * (energy["ppa_mw"].to_numpy(float) + energy["onsite_mw"].to_numpy(float))
+    total = float(generated.sum())
+    if total <= 0.0:
+        return 0.0
+    return float(generated[energy["spill_mw"].to_numpy(float) > SPILL_TOLERANCE_MW].sum() / total)
+
+
+def first_share_slope(representative: pd.DataFrame, full_year: pd.DataFrame) -> float:
+    """First secant slope d(representative-day share) / d(full-year share) [-].
+
+    Raising the representative-day target adds renewable energy that the representative
+    days consume except for their marginal spill share ``m_r``; on the full year a share
+    ``m_f`` of it spills (:func:`marginal_spill_frac`). To first order the full-year share
+    moves by ``(1 - m_f) / (1 - m_r)`` per unit of representative-day share, so the
+    first step uses the inverse, at least 1 and at most :data:`MAX_FIRST_SLOPE`.
+    """
+    m_r, m_f = marginal_spill_frac(representative), marginal_spill_frac(full_year)
+    if m_f >= 1.0:
+        return MAX_FIRST_SLOPE
+    return float(min(MAX_FIRST_SLOPE, max(1.0, (1.0 - m_r) / (1.0 - m_f))))
+
+
 def _fix_integers(model: pyo.ConcreteModel) -> list:
     fixed = []
     for var in model.component_data_objects(pyo.Var):
@@ -399,19 +440,23 @@ def _repair_share(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenar
     than the real year and its annual renewable share comes out lower on the full year.
     With sites, fleet and cooling fixed (an LP), the share the representative days must
     reach is moved by the secant method on (representative-day share, full-year share)
-    until the full-year replay meets the scenario's target; the plan is then the last
+    until the full-year replay meets the scenario's target. The first step's slope comes
+    from the spill of both dispatches (:func:`first_share_slope`) and goes at most half
+    the way to 100 %; later steps use the measured secant. The plan is then the last
     design and its energy figures are the full year's. ``None`` if no target up to 100 %
     on the representative days reaches it within :data:`SHARE_REPAIR_ROUNDS`.
     """
     target = float(scenario.policy.renewable_share_frac)
     lever = model.renewable_share_frac
     x_prev, f_prev = float(plan.kpis["renewable_share"]), float(result.kpis["renewable_share"])
-    slope = 1.0
+    slope = first_share_slope(plan.energy, result.hourly)
     fixed = _fix_integers(model)
     found = None
     try:
-        for _ in range(SHARE_REPAIR_ROUNDS):
+        for step in range(SHARE_REPAIR_ROUNDS):
             aim = min(1.0, x_prev + slope * (target + SHARE_MARGIN - f_prev))
+            if step == 0:  # a first-order estimate: never more than half the room to 100 %
+                aim = min(aim, x_prev + FIRST_STEP_ROOM_FRAC * (1.0 - x_prev))
             if aim <= x_prev + 1e-6:
                 break
             lever.set_value(aim)

@@ -78,3 +78,20 @@ def test_max_compute_fills_the_budget_by_hand():
     assert pyo.value(m.nodes["a", "gpu"]) == pytest.approx(100)
     assert pyo.value(m.capex_eur) == pytest.approx(40e6)
     assert pyo.value(m.cooling_at["a", "air"]) == pytest.approx(1)
+
+
+def test_the_relaxation_pays_for_the_site_and_a_module_by_hand():
+    # 5 MW modules, 1 MW of IT. The MIP optimum: nodes 10.0 M, site 0.5 M, one 5 MW module
+    # 5 x 1.0 M = 5.0 M, liquid 1.1 x 8760 x 100 = 0.9636 M + 50 k -> 16.5136 M EUR/yr.
+    # The LP relaxation (integers continuous) must already pay the site (0.5 M) and a
+    # module (5.0 M) in full: a run at a site opens it and an open site builds a module.
+    # Before those rows it opened 0.18 of the site and 0.2 of a module, so HiGHS had to
+    # close the gap by cuts and search.
+    inp = tiny({"a": site(module_mw=5.0, grid_max=10.0)})
+    assert pyo.value(solve(inp).tco_eur_per_year) == pytest.approx(16.5136e6, rel=1e-9)
+    relaxed = build(inp)
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(relaxed)
+    result = pyo.SolverFactory("appsi_highs").solve(relaxed)
+    assert str(result.solver.termination_condition) == "optimal"
+    assert pyo.value(relaxed.cost_terms["site_fixed"]["a"]) == pytest.approx(0.5e6, rel=1e-9)
+    assert pyo.value(relaxed.cost_terms["building"]["a"]) == pytest.approx(5.0e6, rel=1e-9)
