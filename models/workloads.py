@@ -43,8 +43,10 @@ def _add_runs(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     m.run_at = pyo.Var(m.RUN_OPTIONS, within=pyo.Binary, doc="run r trains at site s on g")
     unplaced = slack(m, "training_unplaced", m.RUNS, "runs", "training run not placed")
     options_of = {r: [] for r in m.RUNS}
+    at_site: dict[tuple, list] = {}  # (run, site) -> its options there
     for o in m.RUN_OPTIONS:
         options_of[o[0]].append(o)
+        at_site.setdefault(o[:2], []).append(o)
 
     def run_placed(m, r):
         if not options_of[r] and unplaced is None:
@@ -52,9 +54,6 @@ def _add_runs(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         return sum(m.run_at[o] for o in options_of[r]) + (
             unplaced[r] if unplaced is not None else 0) == 1
     m.run_placed = pyo.Constraint(m.RUNS, rule=run_placed, doc="each run on exactly one site")
-    at_site = {}
-    for (r, s, g) in m.RUN_OPTIONS:
-        at_site.setdefault((r, s), []).append((r, s, g))
     m.run_site_open = pyo.Constraint(list(at_site), rule=lambda m, r, s: (
         sum(m.run_at[o] for o in at_site[(r, s)]) <= m.open_site[s]),
         doc="a run trains only at an open site")

@@ -385,8 +385,6 @@ FIRST_STEP_ROOM_FRAC = 0.5
 """The first repair step goes at most this share of the way to a 100 % target [-]."""
 MAX_FIRST_SLOPE = 10.0
 """Cap on the first secant slope [-] (a full year that spills nearly everything added)."""
-
-
 SPILL_TOLERANCE_MW = 1e-6
 """Spill below this counts as none [MW] (solver noise)."""
 
