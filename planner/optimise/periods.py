@@ -11,7 +11,9 @@ which representative day stands for each calendar day, so calendar-bound inputs
 
 from __future__ import annotations
 
+import hashlib
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,8 +123,9 @@ def representative_days(hourly: pd.DataFrame, n_days: int, site_group: pd.Series
     for group in sorted(site_group.unique()):
         sites = sorted(site_group.index[site_group == group])
         part = hourly[hourly["site"].isin(sites)]
-        table, prof, calendar, accuracy = _group_days(part, sites, group, n_days, extreme_days,
-                                                      next_day, day_segments)
+        table, prof, calendar, accuracy = _cached_group_days(part, sites, group, n_days,
+                                                             extreme_days, next_day,
+                                                             day_segments)
         next_day = int(table["day"].max()) + 1
         tables.append(table)
         profiles.append(prof)
@@ -135,6 +138,41 @@ def representative_days(hourly: pd.DataFrame, n_days: int, site_group: pd.Series
                       for p, o in zip(profiles, offsets, strict=True)]).sort_index()
     return Periods(table, prof, pd.concat(calendars).sort_index(), site_group.sort_index(),
                    pd.concat(accuracies) if accuracies else pd.DataFrame())
+
+
+GROUP_DAYS_CACHE_SIZE = 32
+"""Groups whose representative days a process keeps (a study re-solves the same weather)."""
+_group_days_cache: OrderedDict[str, tuple] = OrderedDict()
+
+
+def _group_key(part: pd.DataFrame, sites: list[str], group: str, n_days: int,
+               extreme_days: bool, first_day: int, day_segments: np.ndarray | None) -> str:
+    """Digest of everything :func:`_group_days` reads (tsam is deterministic on it)."""
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(part[["site", "time_utc", *COLUMNS]],
+                                             index=False).to_numpy().tobytes())
+    digest.update(repr((sites, group, n_days, extreme_days, first_day)).encode())
+    if day_segments is not None:
+        digest.update(np.asarray(day_segments, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+def _cached_group_days(part: pd.DataFrame, sites: list[str], group: str, n_days: int,
+                       extreme_days: bool, first_day: int, day_segments: np.ndarray | None):
+    """:func:`_group_days`, remembered per process for its last inputs.
+
+    Keeps :data:`GROUP_DAYS_CACHE_SIZE` groups; returns copies, so callers may edit them.
+    """
+    key = _group_key(part, sites, group, n_days, extreme_days, first_day, day_segments)
+    found = _group_days_cache.get(key)
+    if found is None:
+        found = _group_days(part, sites, group, n_days, extreme_days, first_day, day_segments)
+        _group_days_cache[key] = found
+        if len(_group_days_cache) > GROUP_DAYS_CACHE_SIZE:
+            _group_days_cache.popitem(last=False)
+    else:
+        _group_days_cache.move_to_end(key)
+    return tuple(frame.copy() for frame in found)
 
 
 def _group_days(part: pd.DataFrame, sites: list[str], group: str, n_days: int,
