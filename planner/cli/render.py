@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,9 +17,30 @@ from rich.table import Table
 
 from planner.errors import GigaplanError
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with control characters (ESC, CSI, BEL, ...) shown as ``\xNN``, not sent.
+
+    A scenario's description, ids and the values quoted in error messages come from
+    files a user may not have written; a raw escape sequence would drive the terminal.
+    Newlines and tabs stay.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _SafeConsole(Console):
+    """A rich console that prints strings through :func:`terminal_safe`."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102
+        super().print(*(terminal_safe(o) if isinstance(o, str) else o for o in objects),
+                      **kwargs)
+
+
 # a terminal gets its own width; pipes and files get wide tables instead of wrapped ones
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = _SafeConsole(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_error(exc: GigaplanError) -> None:
@@ -54,7 +76,10 @@ def _jsonable(value: Any) -> Any:
 
 def print_json(payload: Any) -> None:
     """One JSON document on stdout."""
-    sys.stdout.write(json.dumps(payload, indent=2, default=_jsonable, ensure_ascii=False) + "\n")
+    text = json.dumps(payload, indent=2, default=_jsonable, ensure_ascii=False)
+    # JSON escapes C0 controls itself; DEL and C1 (0x7f-0x9f, CSI among them) it leaves raw
+    text = re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -67,7 +92,7 @@ def format_value(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
+        return terminal_safe(str(value))
     magnitude = abs(value)
     if magnitude == 0:
         return "0"
@@ -83,7 +108,8 @@ def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 2
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+        table.add_column(terminal_safe(str(col)), justify="right" if numeric else "left",
+                         overflow="fold")
     for _, row in frame.head(max_rows).iterrows():
         table.add_row(*[format_value(v) for v in row])
     out.print(table)

@@ -51,7 +51,7 @@ def load_scenario_bytes(data: bytes, name: str, catalogue: Catalogue | None = No
         raise ScenarioError.single(f"upload is {len(data):,} bytes; scenario files are limited "
                                    f"to {MAX_YAML_BYTES:,} bytes", file=name)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (Path(name).name or "upload.yaml")
+        path = Path(tmp) / "upload.yaml"  # the name the user sees is ``name``
         path.write_bytes(data)
         return _validated(resolve_layers_no_extends(path, name), catalogue)
 

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import Problem, ScenarioError, did_you_mean
+from planner.paths import PathRefused, checked_file, readable_roots
 from planner.scenario.schema import Scenario
 from planner.yamlio import KeyPath, read_yaml_file
 
@@ -85,8 +86,13 @@ def resolve_layers(path: Path) -> list[Layer]:
     layers: list[Layer] = []
     seen: list[Path] = []
     current = path
+    roots = readable_roots(path)
     while True:
-        resolved = current.resolve()
+        try:
+            resolved = current.resolve()
+        except (OSError, RuntimeError, ValueError):
+            raise ScenarioError.single("the path loops through symbolic links or cannot be "
+                                       "resolved", file=str(current)) from None
         if resolved in seen:
             chain = " -> ".join(str(p) for p in seen + [resolved])
             raise ScenarioError.single(f"'extends:' forms a cycle: {chain}", file=str(current))
@@ -103,12 +109,16 @@ def resolve_layers(path: Path) -> list[Layer]:
             raise ScenarioError.single("'extends' must be the path of another scenario file",
                                        file=layer.file, line=layer.lines.get(("extends",)),
                                        field="extends")
-        target = (current.parent / parent).resolve()
-        if not target.is_file():
+        try:
+            target = checked_file(parent, current.parent, roots)
+        except PathRefused as exc:
             siblings = [p.name for p in current.parent.glob("*.yaml")]
-            raise ScenarioError.single(
-                f"extended file '{parent}' not found{did_you_mean(parent, siblings)}",
-                file=layer.file, line=layer.lines.get(("extends",)), field="extends")
+            shown = parent[:200]
+            text = (f"extended file '{shown}' not found{did_you_mean(parent, siblings)}"
+                    if str(exc) == "not found" else f"extended file '{shown}' refused: {exc}")
+            raise ScenarioError.single(text,
+                                       file=layer.file, line=layer.lines.get(("extends",)),
+                                       field="extends") from None
         current = target
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from planner.catalogue import Catalogue
 from planner.errors import ScenarioError
+from planner.paths import PathRefused, checked_file, readable_roots
 from planner.scenario import Scenario, load_scenario, scenario_hash
 from planner.scenario.load import Layer, Locator, validation_problems
 from planner.study.design import Variant, expand
@@ -51,11 +52,15 @@ def load_study(path: str | Path, catalogue: Catalogue) -> StudyPlan:
     except ValidationError as exc:
         raise ScenarioError(validation_problems(exc, Locator([Layer(shown, data, lines)]),
                                                 model=Study)) from None
-    base_path = (path.parent / study.base)
-    if not base_path.is_file():
-        raise ScenarioError.single(f"base scenario '{study.base}' not found (looked for "
-                                   f"{base_path})", file=shown, line=lines.get(("base",)),
-                                   field="base")
+    try:
+        base_path = checked_file(study.base, path.parent, readable_roots(path))
+    except PathRefused as exc:
+        where = path.parent / study.base[:200]
+        text = (f"base scenario '{study.base[:200]}' not found (looked for {where})"
+                if str(exc) == "not found" else f"base scenario '{study.base[:200]}' refused: "
+                f"{exc}")
+        raise ScenarioError.single(text, file=shown, line=lines.get(("base",)),
+                                   field="base") from None
     base = load_scenario(base_path, catalogue)
     variants = expand(study, base, catalogue, shown, lines)
     definition = {"study": study.model_dump(mode="json"), "base": scenario_hash(base),
