@@ -18,22 +18,50 @@ SOURCE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TRUE = {"true", "yes", "1"}
 FALSE = {"false", "no", "0"}
 
-REQUIRED_FINANCE = {
-    "currency", "price_year", "discount_rate", "usd_per_eur", "gpu_lifetime_years",
-    "network_lifetime_years", "building_lifetime_years", "cooling_lifetime_years",
-    "pv_lifetime_years", "wind_lifetime_years", "battery_lifetime_years",
-    "it_om_frac_per_year", "facility_om_frac_per_year", "staff_fte_per_mw_it",
-    "staff_cost_eur_per_fte_year", "network_storage_capex_frac", "carbon_price_eur_per_t",
-    "insurance_tax_frac_per_year", "site_fixed_eur_per_year", "gas_price_eur_per_mwh_th",
-    "diesel_price_eur_per_mwh_th", "building_module_mw", "datacentre_land_ha_per_mw_it",
-    "pv_land_ha_per_mw", "wind_land_ha_per_mw", "grid_price_factor", "accelerator_price_factor",
-    "grid_connection_lifetime_years", "backup_lifetime_years", "gas_turbine_lifetime_years",
-    "heat_pump_lifetime_years", "backup_max_hours_per_year", "backup_unit_mw",
-    "grid_price_embedded_carbon_eur_per_t", "grid_carbon_pass_through_frac",
-    "grid_marginal_co2_t_per_mwh", "dh_hot_water_share_frac", "heating_base_temp_c",
-    "heating_threshold_temp_c", "heat_pump_lorenz_efficiency_frac", "heat_source_cooling_k",
-    "go_price_eur_per_mwh",
+FINANCE_RANGES: dict[str, tuple[float, float]] = {
+    # parameter: (lowest, highest) a plan can be built on, in the unit of finance.csv
+    "price_year": (2000, 2100), "discount_rate": (0.0, 0.5), "usd_per_eur": (0.1, 10.0),
+    "gpu_lifetime_years": (1, 100), "network_lifetime_years": (1, 100),
+    "building_lifetime_years": (1, 100), "cooling_lifetime_years": (1, 100),
+    "pv_lifetime_years": (1, 100), "wind_lifetime_years": (1, 100),
+    "battery_lifetime_years": (1, 100), "grid_connection_lifetime_years": (1, 100),
+    "backup_lifetime_years": (1, 100), "gas_turbine_lifetime_years": (1, 100),
+    "heat_pump_lifetime_years": (1, 100),
+    "it_om_frac_per_year": (0.0, 1.0), "facility_om_frac_per_year": (0.0, 1.0),
+    "insurance_tax_frac_per_year": (0.0, 1.0), "network_storage_capex_frac": (0.0, 5.0),
+    "staff_fte_per_mw_it": (0.0, 100.0), "staff_cost_eur_per_fte_year": (0.0, 1e7),
+    "carbon_price_eur_per_t": (0.0, 1e4), "site_fixed_eur_per_year": (0.0, 1e10),
+    "gas_price_eur_per_mwh_th": (0.0, 1e4), "diesel_price_eur_per_mwh_th": (0.0, 1e4),
+    "building_module_mw": (0.01, 1000.0), "datacentre_land_ha_per_mw_it": (0.0, 100.0),
+    "pv_land_ha_per_mw": (0.0, 100.0), "wind_land_ha_per_mw": (0.0, 100.0),
+    "grid_price_factor": (0.0, 100.0), "accelerator_price_factor": (0.0, 100.0),
+    "backup_max_hours_per_year": (0.0, 8760.0), "backup_unit_mw": (0.01, 1000.0),
+    "grid_price_embedded_carbon_eur_per_t": (0.0, 1e4),
+    "grid_carbon_pass_through_frac": (0.0, 1.0), "grid_marginal_co2_t_per_mwh": (0.0, 2.0),
+    "dh_hot_water_share_frac": (0.0, 1.0), "heating_base_temp_c": (-10.0, 40.0),
+    "heating_threshold_temp_c": (-20.0, 40.0), "heat_pump_lorenz_efficiency_frac": (0.01, 1.0),
+    "heat_source_cooling_k": (0.0, 50.0), "go_price_eur_per_mwh": (0.0, 1e3),
 }
+"""Range of every finance parameter, in finance.csv and in a scenario's ``finance:``.
+
+Bounds of what can be planned on, not of what is likely: a lifetime of at least a year
+(annuities divide by it), fractions within 0-1, prices and factors not negative (a
+negative price makes the least-cost plan buy without limit), nothing infinite or NaN."""
+REQUIRED_FINANCE = set(FINANCE_RANGES) | {"currency"}
+
+
+def finance_value_problem(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be finance parameter ``name`` (``None`` when it can)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return f"'{value}' is not a number"
+    low, high = FINANCE_RANGES.get(name, (-math.inf, math.inf))
+    if not math.isfinite(number):
+        return f"{name} = {number} is not a finite number (allowed {low:g} to {high:g})"
+    if not low <= number <= high:
+        return f"{name} = {number:g} is outside {low:g} to {high:g}"
+    return None
 
 
 def _line(row_pos: int) -> int:
@@ -181,15 +209,9 @@ def check_finance(frame: pd.DataFrame, file: str) -> list[Problem]:
                 problems.append(Problem("currency must be EUR", file=file, line=_line(pos),
                                         field="value"))
             continue
-        try:
-            value = float(row["value"])
-        except (TypeError, ValueError):
-            problems.append(Problem(f"'{row['value']}' is not a number", file=file,
-                                    line=_line(pos), field="value"))
-            continue
-        if value < 0:
-            problems.append(Problem(f"{row['parameter']} = {value:g} is negative", file=file,
-                                    line=_line(pos), field="value"))
+        why = finance_value_problem(row["parameter"], row["value"])
+        if why:
+            problems.append(Problem(why, file=file, line=_line(pos), field="value"))
     return problems
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planner.catalogue import Catalogue
-from planner.catalogue.validate import REQUIRED_FINANCE
+from planner.catalogue.validate import REQUIRED_FINANCE, finance_value_problem
 from planner.errors import Problem, did_you_mean, list_allowed
 from planner.scenario.load import Locator
 from planner.scenario.schema import Scenario
@@ -60,8 +60,13 @@ def crosscheck(scenario: Scenario, catalogue: Catalogue, locator: Locator) -> li
     problems += _check_ids(scenario.energy.onsite, ENERGY_SOURCES, ("energy", "onsite"),
                            "on-site technology", locator)
     finance_keys = sorted(REQUIRED_FINANCE - {"currency", "price_year"})
-    for key in scenario.finance:
-        problems += _check_one(key, finance_keys, ("finance", key), "finance parameter", locator)
+    for key, value in scenario.finance.items():
+        found = _check_one(key, finance_keys, ("finance", key), "finance parameter", locator)
+        why = None if found else finance_value_problem(key, value)
+        if why:
+            file, line = locator.locate(("finance", key))
+            found = [Problem(why, file=file, line=line, field=f"finance.{key}")]
+        problems += found
     models = catalogue.ids("llm_models")
     for i, run in enumerate(scenario.workloads.training):
         if run.model is not None:

@@ -9,21 +9,108 @@ Identifiers (sites, accelerators, models) are checked against the catalogue in
 
 from __future__ import annotations
 
+import types
+import typing
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+def up_to(high: float, positive: bool = True) -> Any:
+    """A finite float above 0 (``positive``) or at least 0, and at most ``high``.
+
+    The bound is far beyond any real installation, there so that 1e308 or a typo of ten
+    extra zeros is refused with its range instead of overflowing the optimiser or being
+    dropped as unservable.
+    """
+    low = {"gt": 0} if positive else {"ge": 0}
+    return Annotated[float, Field(le=high, allow_inf_nan=False, **low)]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
+MAX_WORKLOADS = 500
+"""Most training runs, inference or HPC demands (each) and capacity targets a scenario lists."""
+MAX_IDS = 200
+"""Longest list of catalogue ids (the catalogue holds 42 sites and 14 accelerators)."""
+
+
+def _leaf_types(annotation: Any) -> set:
+    """The scalar types a field annotation admits (``float | None`` gives float, None)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(_leaf_types(a) for a in typing.get_args(annotation)))
+    if origin is Annotated:
+        return _leaf_types(typing.get_args(annotation)[0])
+    return {annotation}
+
+
+def _wants_number(annotation: Any) -> bool:
+    leaves = _leaf_types(annotation)
+    return bool(leaves & {int, float}) and not leaves & {bool, str}
+
+
+def _not_a_number(value: Any) -> str | None:
+    """Why ``value`` is not a number a user wrote as one (``None`` when it is)."""
+    if isinstance(value, bool):
+        return f"a number is required, not {str(value).lower()}"
+    if isinstance(value, str):
+        return (f"a number is required, not the text '{value[:40]}' (write digits, a decimal "
+                "point and an optional exponent, e.g. 90, 1.5 or 1e3)")
+    return None
+
+
+def _unique(values: list) -> list:
+    """``values`` if no entry repeats; otherwise a ValueError naming the repeats."""
+    seen, repeated = set(), []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    if repeated:
+        raise ValueError("listed more than once: " + ", ".join(map(str, repeated)))
+    return values
 
 
 class Strict(BaseModel):
-    """Base: unknown fields are errors; values are validated on assignment."""
+    """Base: unknown fields are errors; values are validated on assignment.
+
+    A number is written as a number: ``true``/``false`` (which pydantic reads as 1 or 0)
+    and text (``"1_0"``, ``"1:30"``, which YAML 1.1 read as 10 and 90) are refused in a
+    numeric field and in a list or mapping of numbers.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name) if info.field_name else None
+        if field is None:
+            return value
+        annotation = field.annotation
+        if _wants_number(annotation) and (why := _not_a_number(value)):
+            raise ValueError(why)
+        args = typing.get_args(annotation)
+        if typing.get_origin(annotation) in (list, dict) and args and _wants_number(args[-1]) \
+                and isinstance(value, (list, dict)):
+            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in pairs:
+                if why := _not_a_number(item):
+                    raise ValueError(f"{key}: {why}" if isinstance(value, dict) else why)
+        return value
+        annotation = field.annotation
+        origin = typing.get_origin(annotation)
+        if isinstance(value, bool) and _wants_number(annotation):
+            raise ValueError(f"a number is required, not {str(value).lower()}")
+        if origin in (list, dict) and isinstance(value, (list, dict)):
+            inner = typing.get_args(annotation)[-1] if typing.get_args(annotation) else Any
+            items = value.values() if isinstance(value, dict) else value
+            if _wants_number(inner) and any(isinstance(v, bool) for v in items):
+                raise ValueError("numbers are required, not true/false")
+        return value
 
 
 class Precision(StrEnum):
@@ -49,13 +136,15 @@ class TrainingRun(Strict):
 
     id: Id
     model: Id | None = Field(None, description="llm_models id; or give params_b")
-    params_b: PositiveFloat | None = Field(None, description="total parameters [1e9]")
-    active_params_b: PositiveFloat | None = Field(None, description="active parameters [1e9]")
-    tokens_t: PositiveFloat = Field(description="training tokens [1e12]")
-    deadline_days: PositiveFloat = Field(description="wall-clock deadline [days] after start_day")
-    start_day: NonNegFloat = Field(0.0, description="first day of the run's window in the "
-                                   "planning year [days since 1 January]")
-    seq_len: Annotated[int, Field(gt=0)] | None = Field(None, description="sequence length [tokens]")
+    params_b: up_to(1e5) | None = Field(None, description="total parameters [1e9] (at most 1e5)")
+    active_params_b: up_to(1e5) | None = Field(None, description="active parameters [1e9]")
+    tokens_t: up_to(1e4) = Field(description="training tokens [1e12] (at most 1e4)")
+    deadline_days: up_to(3650) = Field(description="wall-clock deadline [days] after start_day")
+    start_day: up_to(365, positive=False) = Field(
+        0.0, description="first day of the run's window in the planning year [days since "
+        "1 January]")
+    seq_len: Annotated[int, Field(gt=0, le=10_000_000)] | None = Field(
+        None, description="sequence length [tokens]")
     precision: Precision = Precision.bf16
 
     @model_validator(mode="after")
@@ -82,11 +171,13 @@ class InferenceDemand(Strict):
 
     id: Id
     model: Id
-    output_tokens_per_s: PositiveFloat = Field(description="sustained generated tokens [1/s]")
-    prompt_tokens: Annotated[int, Field(gt=0)] = Field(2000, description="[tokens] per request")
-    output_tokens: Annotated[int, Field(gt=0)] = Field(500, description="[tokens] per request")
-    ttft_s: PositiveFloat = Field(2.0, description="time-to-first-token target [s]")
-    tpot_ms: PositiveFloat = Field(50.0, description="time-per-output-token target [ms]")
+    output_tokens_per_s: up_to(1e10) = Field(description="sustained generated tokens [1/s]")
+    prompt_tokens: Annotated[int, Field(gt=0, le=10_000_000)] = Field(
+        2000, description="[tokens] per request")
+    output_tokens: Annotated[int, Field(gt=0, le=10_000_000)] = Field(
+        500, description="[tokens] per request")
+    ttft_s: up_to(3600) = Field(2.0, description="time-to-first-token target [s]")
+    tpot_ms: up_to(1e5) = Field(50.0, description="time-per-output-token target [ms]")
     precision: Precision = Precision.fp8
 
 
@@ -95,15 +186,15 @@ class HpcDemand(Strict):
 
     id: Id
     kernel: Id
-    sustained_pflops: PositiveFloat = Field(description="sustained throughput [PFLOP/s]")
+    sustained_pflops: up_to(1e6) = Field(description="sustained throughput [PFLOP/s]")
 
 
 class Workloads(Strict):
     """What the installation must deliver."""
 
-    training: list[TrainingRun] = Field(default_factory=list)
-    inference: list[InferenceDemand] = Field(default_factory=list)
-    hpc: list[HpcDemand] = Field(default_factory=list)
+    training: list[TrainingRun] = Field(default_factory=list, max_length=MAX_WORKLOADS)
+    inference: list[InferenceDemand] = Field(default_factory=list, max_length=MAX_WORKLOADS)
+    hpc: list[HpcDemand] = Field(default_factory=list, max_length=MAX_WORKLOADS)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Workloads:
@@ -128,10 +219,10 @@ class CapacityTarget(Strict):
     """
 
     id: Id
-    gpus: PositiveFloat | None = Field(None, description="at least this many GPUs")
-    pflops: PositiveFloat | None = Field(None, description="at least this dense peak [PFLOP/s]")
+    gpus: up_to(1e7) | None = Field(None, description="at least this many GPUs")
+    pflops: up_to(1e7) | None = Field(None, description="at least this dense peak [PFLOP/s]")
     precision: Precision = Field(Precision.bf16, description="precision of 'pflops'")
-    it_mw: PositiveFloat | None = Field(None, description="at least this IT load [MW]")
+    it_mw: up_to(1e5) | None = Field(None, description="at least this IT load [MW]")
     accelerator: Id | None = Field(None, description="only this accelerator counts")
     site: Id | None = Field(None, description="scope: one site (empty: overall)")
     country: str | None = Field(None, description="scope: one member state, ISO alpha-2")
@@ -162,15 +253,15 @@ class CapacityTarget(Strict):
 class SiteOverride(Strict):
     """Scenario-specific changes to one catalogue site."""
 
-    grid_mw_now: NonNegFloat | None = None
-    grid_mw_max: NonNegFloat | None = None
-    grid_upgrade_eur_per_kw: NonNegFloat | None = None
-    build_cost_factor: NonNegFloat | None = Field(
+    grid_mw_now: up_to(1e5, positive=False) | None = None
+    grid_mw_max: up_to(1e5, positive=False) | None = None
+    grid_upgrade_eur_per_kw: up_to(1e5, positive=False) | None = None
+    build_cost_factor: up_to(100, positive=False) | None = Field(
         None, description="construction cost relative to the EU average (0: the building is "
         "priced elsewhere, e.g. inside a system contract)")
-    land_ha: NonNegFloat | None = None
-    dh_offtake_mw: NonNegFloat | None = None
-    dh_price_eur_per_mwh: NonNegFloat | None = None
+    land_ha: up_to(1e6, positive=False) | None = None
+    dh_offtake_mw: up_to(1e5, positive=False) | None = None
+    dh_price_eur_per_mwh: up_to(1e4, positive=False) | None = None
     dh_supply_temp_c: Annotated[float, Field(ge=20, le=150, allow_inf_nan=False)] | None = None
     dh_return_temp_c: Annotated[float, Field(ge=10, le=120, allow_inf_nan=False)] | None = None
 
@@ -178,18 +269,26 @@ class SiteOverride(Strict):
 class AcceleratorOverride(Strict):
     """Scenario-specific changes to one catalogue accelerator."""
 
-    price_eur_per_node: PositiveFloat | None = Field(
+    price_eur_per_node: up_to(1e8) | None = Field(
         None, description="purchase price of one node [EUR], e.g. a procurement's own price")
 
 
 class Sites(Strict):
     """Which candidate sites the optimiser may use. Empty lists mean 'all'."""
 
-    countries: list[str] = Field(default_factory=list, description="ISO alpha-2 codes")
-    include: list[Id] = Field(default_factory=list, description="site ids (empty: all)")
-    exclude: list[Id] = Field(default_factory=list, description="site ids to leave out")
+    countries: list[str] = Field(default_factory=list, max_length=MAX_IDS,
+                                 description="ISO alpha-2 codes")
+    include: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
+                              description="site ids (empty: all)")
+    exclude: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
+                              description="site ids to leave out")
     overrides: dict[str, SiteOverride] = Field(default_factory=dict)
     max_sites: Annotated[int, Field(gt=0)] | None = Field(None, description="at most this many")
+
+    @field_validator("countries", "include", "exclude")
+    @classmethod
+    def _no_repeats(cls, values: list) -> list:
+        return _unique(values)
 
 
 class Backup(StrEnum):
@@ -212,8 +311,10 @@ class Energy(Strict):
     """Energy supply options."""
 
     grid: bool = True
-    ppa: list[Id] = Field(default_factory=lambda: ["pv_utility", "wind_onshore"])
-    onsite: list[Id] = Field(default_factory=lambda: ["pv_utility", "wind_onshore"])
+    ppa: list[Id] = Field(default_factory=lambda: ["pv_utility", "wind_onshore"],
+                          max_length=MAX_IDS)
+    onsite: list[Id] = Field(default_factory=lambda: ["pv_utility", "wind_onshore"],
+                             max_length=MAX_IDS)
     battery: bool = True
     backup: Backup = Field(Backup.none, description="standby generator technology")
     backup_sizing: BackupSizing = Field(
@@ -238,6 +339,11 @@ class Energy(Strict):
                              "technology: set backup to backup_diesel or backup_gas_engine")
         return self
 
+    @field_validator("ppa", "onsite")
+    @classmethod
+    def _no_repeats(cls, values: list) -> list:
+        return _unique(values)
+
 
 class RenewableMatching(StrEnum):
     """How the renewable share is counted.
@@ -256,15 +362,16 @@ class RenewableMatching(StrEnum):
 class Policy(Strict):
     """Policy constraints and prices. An omitted field means no constraint."""
 
-    carbon_price_eur_per_t: NonNegFloat | None = Field(None, description="None: finance default")
-    carbon_cap_t_per_year: NonNegFloat | None = None
+    carbon_price_eur_per_t: up_to(1e4, positive=False) | None = Field(
+        None, description="None: finance default")
+    carbon_cap_t_per_year: up_to(1e9, positive=False) | None = None
     renewable_share_frac: Fraction | None = None
     renewable_matching: RenewableMatching = RenewableMatching.annual
     min_member_states: Annotated[int, Field(ge=1, le=27)] | None = None
     max_country_share_frac: Fraction | None = None
-    budget_eur: PositiveFloat | None = Field(None, description="upper bound on capex [EUR]")
-    max_water_m3_per_year: NonNegFloat | None = None
-    min_site_it_mw: NonNegFloat | None = Field(
+    budget_eur: up_to(1e13) | None = Field(None, description="upper bound on capex [EUR]")
+    max_water_m3_per_year: up_to(1e12, positive=False) | None = None
+    min_site_it_mw: up_to(1e5, positive=False) | None = Field(
         None, description="an open site serves at least this IT load on average [MW] (no "
         "token sites); with min_member_states unset by default to one building module")
 
@@ -310,10 +417,10 @@ class Objective(StrEnum):
 class Solver(Strict):
     """HiGHS settings."""
 
-    time_limit_s: PositiveFloat = 300.0
+    time_limit_s: up_to(604_800) = 300.0
     mip_gap_frac: Fraction = 0.01
     threads: Annotated[int, Field(ge=1, le=256)] = 2
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0
 
 
 class Scenario(Strict):
@@ -323,14 +430,15 @@ class Scenario(Strict):
     description: str = Field("", max_length=5000)
     workloads: Workloads = Field(default_factory=Workloads)
     targets: list[CapacityTarget] = Field(
-        default_factory=list, description="fleets asked for directly, alongside or instead of "
-        "workloads")
+        default_factory=list, max_length=MAX_WORKLOADS, description="fleets asked for "
+        "directly, alongside or instead of workloads")
     sites: Sites = Field(default_factory=Sites)
-    accelerators: list[Id] = Field(min_length=1, description="accelerator ids allowed")
+    accelerators: list[Id] = Field(min_length=1, max_length=MAX_IDS,
+                                   description="accelerator ids allowed")
     accelerator_overrides: dict[str, AcceleratorOverride] = Field(default_factory=dict)
     cooling: list[Id] = Field(
         default_factory=lambda: ["air_economiser", "rear_door", "direct_liquid", "immersion"],
-        min_length=1,
+        min_length=1, max_length=MAX_IDS,
     )
     energy: Energy = Field(default_factory=Energy)
     policy: Policy = Field(default_factory=Policy)
@@ -338,6 +446,11 @@ class Scenario(Strict):
     time: Time = Field(default_factory=Time)
     objective: Objective = Objective.min_cost
     solver: Solver = Field(default_factory=Solver)
+
+    @field_validator("accelerators", "cooling")
+    @classmethod
+    def _no_repeats(cls, values: list) -> list:
+        return _unique(values)
 
     @model_validator(mode="after")
     def _budget_for_max_compute(self) -> Scenario:

@@ -187,3 +187,17 @@ def test_unreadable_csv(data_copy):
     (data_copy / "finance.csv").write_bytes(b"\xff\xfe\x00garbage")
     problems = _problems(data_copy)
     assert any("finance.csv" in p.file for p in problems)
+
+
+@pytest.mark.parametrize(("parameter", "value", "message"), [
+    ("gpu_lifetime_years", "0", "gpu_lifetime_years = 0 is outside 1 to 100"),
+    ("discount_rate", "nan", "discount_rate = nan is not a finite number"),
+    ("building_module_mw", "0", "building_module_mw = 0 is outside 0.01 to 1000"),
+    ("grid_price_factor", "inf", "grid_price_factor = inf is not a finite number"),
+])
+def test_finance_values_a_plan_cannot_be_built_on_are_refused(data_copy, parameter, value,
+                                                              message):
+    line = _edit(data_copy / "finance.csv", "value", parameter, value, key="parameter")
+    (problem,) = _problems(data_copy)
+    assert problem.file.endswith("finance.csv") and problem.line == line
+    assert message in problem.message
