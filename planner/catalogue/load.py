@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.catalogue import validate as check
+from planner.catalogue.profiles_check import read_profiles
 from planner.catalogue.spec import TableSpec
 from planner.catalogue.tables import TABLES
 from planner.errors import DataError, Problem
@@ -78,7 +79,7 @@ class Catalogue:
         if not path.is_file():
             raise DataError.single(
                 "hourly profiles not found; run `gigaplan data build-profiles`", file=str(path))
-        return pd.read_parquet(path)
+        return read_profiles(path, [str(s) for s in self.tables["sites"].index])
 
     def finance_value(self, parameter: str) -> float:
         """Numeric value of a finance parameter."""
@@ -104,6 +105,9 @@ def load_catalogue(data_dir: Path | str | None = None) -> Catalogue:
     problems: list[Problem] = []
     for name, spec in TABLES.items():
         frame, found = read_table(spec, data_dir)
+        if not found and frame.empty:
+            found = [Problem("the table has a header but no rows; every catalogue table "
+                             "needs at least one", file=str(data_dir / spec.file))]
         frames[name] = frame
         problems += found
     # cross-table checks on every table whose header is right, so one run lists all problems

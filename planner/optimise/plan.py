@@ -80,12 +80,59 @@ class Plan:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for name in TABLES:
-            _atomic_write(folder / f"{name}.csv", getattr(self, name).to_csv(index=True))
+            _atomic_write(folder / f"{name}.csv", csv_safe(getattr(self, name)).to_csv(index=True))
         payload = {"status": self.status, "gap": self.gap, "kpis": self.kpis,
                    "explanation": self.explanation, "check_breaks": self.check_breaks,
                    "meta": self.meta}
         _atomic_write(folder / "plan.json", json.dumps(payload, indent=2, default=str))
         return folder
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to a spreadsheet (CSV injection)."""
+
+
+def _quote_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unquote_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _text_columns(frame: pd.DataFrame) -> list:
+    return [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])]
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with text cells that a spreadsheet would run as a formula quoted with ``'``.
+
+    As the workbook does (OWASP's advice on CSV injection): a leading ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return gets an apostrophe in front, numbers stay
+    numbers; :func:`load_plan` takes the apostrophe off again.
+    """
+    text = _text_columns(frame)
+    if not text and pd.api.types.is_numeric_dtype(frame.index):
+        return frame
+    out = frame.copy()
+    for column in text:
+        out[column] = out[column].map(_quote_text)
+    if not pd.api.types.is_numeric_dtype(out.index):
+        out.index = out.index.map(_quote_text)
+    return out
+
+
+def _csv_restored(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in _text_columns(frame):
+        frame[column] = frame[column].map(_unquote_text)
+    if not pd.api.types.is_numeric_dtype(frame.index):
+        frame.index = frame.index.map(_unquote_text)
+    return frame
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -104,8 +151,8 @@ def load_plan(folder: Path | str) -> Plan:
     tables = {}
     for name in TABLES:
         path = folder / f"{name}.csv"
-        tables[name] = pd.read_csv(path, index_col=0) if path.is_file() and path.stat().st_size \
-            > 1 else pd.DataFrame()
+        tables[name] = _csv_restored(pd.read_csv(path, index_col=0)) if path.is_file() \
+            and path.stat().st_size > 1 else pd.DataFrame()
     return Plan(status=payload["status"], gap=payload["gap"], kpis=payload["kpis"],
                 explanation=payload.get("explanation", []),
                 check_breaks=payload.get("check_breaks", []), meta=payload.get("meta", {}),

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from planner.catalogue import Catalogue
+from planner.catalogue.profiles_check import HOURS_PER_YEAR, NUMERIC_RANGES, profile_problems
 from planner.errors import Problem
 from planner.profiles.build import PROFILE_COLUMNS
 
-HOURS = 8760
-RANGES = {
-    "temp_air_c": (-50.0, 50.0),
-    "solar_cf_frac": (0.0, 1.0),
-    "wind_cf_frac": (0.0, 1.0),
-    "price_eur_per_mwh": (0.0, 5000.0),
-    "grid_co2_g_per_kwh": (0.0, 2000.0),
-}
+HOURS = HOURS_PER_YEAR
+RANGES = NUMERIC_RANGES
 MEAN_TOLERANCE_FRAC = 0.005
 """Relative tolerance of annual means against the sourced country figures."""
 
@@ -28,22 +22,14 @@ def annual_means(profiles: pd.DataFrame) -> pd.DataFrame:
 
 def check_profiles(profiles: pd.DataFrame, catalogue: Catalogue, file: str) -> list[Problem]:
     """Hours, ranges and annual means (solar, wind, price) of every site's profile."""
-    problems: list[Problem] = []
-    missing_cols = [c for c in ("site", "time_utc", *PROFILE_COLUMNS) if c not in profiles]
-    if missing_cols:
-        return [Problem(f"missing column(s) {', '.join(missing_cols)}", file=file)]
+    problems = profile_problems(profiles, file)
+    if problems:
+        return problems
     counts = profiles.groupby("site").size()
     for site in catalogue.ids("sites"):
         if counts.get(site, 0) != HOURS:
             problems.append(Problem(f"site '{site}' has {counts.get(site, 0)} hours, not {HOURS};"
                                     " run `gigaplan data build-profiles`", file=file))
-    for col, (lo, hi) in RANGES.items():
-        values = profiles[col].to_numpy()
-        if not np.all(np.isfinite(values)):
-            problems.append(Problem("has missing or infinite values", file=file, field=col))
-        elif values.min() < lo or values.max() > hi:
-            problems.append(Problem(f"values {values.min():.4g}..{values.max():.4g} outside "
-                                    f"[{lo:g}, {hi:g}]", file=file, field=col))
     if problems:
         return problems
     means = annual_means(profiles)

@@ -78,6 +78,19 @@ def test_save_and_load_roundtrip(demo, tmp_path):
     assert not list((tmp_path / "plan").glob("*.tmp"))
 
 
+def test_saved_csvs_never_start_a_text_cell_with_a_formula(demo, tmp_path):
+    import dataclasses
+
+    workloads = demo.workloads.copy()
+    workloads.iloc[0, workloads.columns.get_loc("workload")] = "=HYPERLINK(\"x\")"
+    dataclasses.replace(demo, workloads=workloads).save(tmp_path / "plan")
+    raw = (tmp_path / "plan" / "workloads.csv").read_text()
+    assert "'=HYPERLINK" in raw and ",=HYPERLINK" not in raw
+    back = load_plan(tmp_path / "plan")
+    assert back.workloads["workload"].iloc[0] == "=HYPERLINK(\"x\")"
+    assert back.energy["spill_mw"].dtype.kind == "f"
+
+
 def test_infeasible_grid_is_explained_in_user_terms(tmp_path, catalogue):
     path = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'demo-tiny.yaml'}\nname: small-grid\n"
                  "sites:\n  overrides:\n    kajaani: {grid_mw_now: 0.2, grid_mw_max: 0.2}\n")
