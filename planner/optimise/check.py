@@ -127,11 +127,12 @@ def _term(capacity, factor: np.ndarray, n: int):
 
 def replay(design: Design, inp: ModelInputs, hourly: pd.DataFrame, cooling_table: pd.DataFrame,
            fin: dict[str, float], threads: int = 1, optimise: bool = False,
-           warm: WarmStart | None = None) -> Replay:
+           warm: WarmStart | None = None, time_limit_s: float | None = None) -> Replay:
     """Dispatch the fixed design over every hour of the year (see module docstring).
 
     ``warm``: start from the last replay's basis when the programme has the same matrix
     (a repair that changes only capacities, :class:`planner.optimise.lp.WarmStart`).
+    ``time_limit_s``: HiGHS stops there; the replay's ``status`` then is not "Optimal".
 
     With ``optimise`` the energy capacities (:data:`ENERGY_CAPACITIES`) become decisions
     again, priced as in the optimiser, with the requirements hard: the least-cost energy
@@ -277,7 +278,7 @@ def replay(design: Design, inp: ModelInputs, hourly: pd.DataFrame, cooling_table
     carbon_col = _add_carbon_cap(lp, sites, inp, hard)
     # HiGHS presolve removes little from this programme and costs a fifth of its time
     # (flagship replay 4.4-4.6 s with, 3.7 s without; the same optimum)
-    status, x = lp.solve(threads=threads, warm=warm,
+    status, x = lp.solve(threads=threads, warm=warm, time_limit_s=time_limit_s,
                          options=None if optimise else {"presolve": "off"})
     if optimise:
         for site in sites:

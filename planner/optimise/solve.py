@@ -46,6 +46,37 @@ OPTIONAL_LEVERS = ("renewable_share_frac", "carbon_cap_t_per_year", "budget_eur"
 FINANCE_LEVERS = ("grid_price_factor", "accelerator_price_factor")
 
 
+@dataclasses.dataclass(frozen=True)
+class Deadline:
+    """The wall-clock end of one solve: the scenario's time limit counted from its start.
+
+    Every HiGHS run (coarse start, MIP, second stage, full-year replay and repairs) gets
+    what is left of it, and a check or repair step that finds nothing left is not
+    started; the plan then says so. Reading inputs and building the model are not
+    interrupted.
+    """
+
+    end: float  # time.monotonic() [s]
+    limit_s: float
+
+    @classmethod
+    def after(cls, limit_s: float) -> Deadline:
+        """The deadline ``limit_s`` seconds from now."""
+        return cls(time.monotonic() + limit_s, limit_s)
+
+    def left_s(self) -> float:
+        """Seconds left, never below 0."""
+        return max(0.0, self.end - time.monotonic())
+
+    def reached(self) -> bool:
+        """No time left for another step."""
+        return self.left_s() <= MIN_STEP_S
+
+
+MIN_STEP_S = 0.05
+"""A step with less time than this left is not started [s]."""
+
+
 def highspy_version() -> str:
     """The installed highspy version (HiGHS' Python package)."""
     return package_version("highspy")
@@ -97,7 +128,8 @@ COARSE_GAP = 0.05
 
 
 def coarse_start(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenario,
-                 catalogue: Catalogue, solver: HighsSettings) -> dict[int, float] | None:
+                 catalogue: Catalogue, solver: HighsSettings,
+                 deadline: Deadline | None = None) -> dict[int, float] | None:
     """A first feasible plan for ``model``, found on one average day per group and segment.
 
     HiGHS spends most of a large solve looking for its first incumbent. The coarse model
@@ -110,6 +142,8 @@ def coarse_start(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenari
     coarse = with_periods(prepared, scenario, catalogue, coarse_periods)
     small = build(coarse.inputs)
     limit = max(5.0, solver.time_limit_s / 4.0)
+    if deadline is not None:
+        limit = min(limit, deadline.left_s() / 2.0)
     found = highs_bridge.solve(small, highs(limit, COARSE_GAP, solver.threads, solver.seed))
     if found.objective is None:
         return None
@@ -142,8 +176,8 @@ def _start_with_integers_of(source: pyo.ConcreteModel, model: pyo.ConcreteModel,
 
 
 def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
-                 timings: dict[str, float], start_from: dict[int, float] | None = None
-                 ) -> tuple[str, float | None]:
+                 timings: dict[str, float], start_from: dict[int, float] | None = None,
+                 deadline: Deadline | None = None) -> tuple[str, float | None]:
     """Run HiGHS (from ``start_from`` when given), then any least-cost second stage.
 
     The second stage runs for a lexicographic objective (most compute, least emissions).
@@ -151,6 +185,8 @@ def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
     start = time.perf_counter()
     if start_from:
         solver.last, solver.warm_start = start_from, True
+    if deadline is not None:
+        solver.time_limit_s = deadline.left_s()
     status, gap = run_highs(model, solver)
     timings["solve_s"] = timings.get("solve_s", 0.0) + time.perf_counter() - start
     inp = prepared.inputs
@@ -158,6 +194,8 @@ def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
         start = time.perf_counter()
         minimise_cost_keeping(model, inp, primary_value(model, inp))
         warm, solver.warm_start = solver.warm_start, True
+        if deadline is not None:
+            solver.time_limit_s = deadline.left_s()
         second, second_gap = run_highs(model, solver)
         solver.warm_start = warm
         timings["second_stage_s"] = time.perf_counter() - start
@@ -196,6 +234,7 @@ class Resolver:
             "time_limit_s": time_limit_s, "mip_gap_frac": gap, "threads": threads}.items()
             if v is not None})
         timings: dict[str, float] = {}
+        deadline = Deadline.after(settings.time_limit_s)
         key = structure_key(scenario) if self.reuse else None
         start = time.perf_counter()
         reused = key is not None and key == self._key
@@ -226,17 +265,17 @@ class Resolver:
         if not reused and len(prepared.inputs.profiles) >= COARSE_START_MIN_SITE_PERIODS \
                 and not prepared.periods.full_year:
             start = time.perf_counter()
-            first = coarse_start(model, prepared, scenario, self.catalogue, solver)
+            first = coarse_start(model, prepared, scenario, self.catalogue, solver, deadline)
             timings["coarse_start_s"] = time.perf_counter() - start
-        status, proven_gap = _solve_model(model, prepared, solver, timings, first)
+        status, proven_gap = _solve_model(model, prepared, solver, timings, first, deadline)
         meta = _meta(scenario, self.catalogue, prepared, settings, timings, reused)
         if status == "infeasible":
-            return _infeasible(prepared, settings, meta)
+            return _infeasible(prepared, settings, meta, deadline)
         if status not in ("optimal", "time_limit") or proven_gap is None:
             return Plan(status=status, gap=None, kpis={},
                         workload_options=prepared.workload_options, meta=meta)
         return _checked_plan(scenario, self.catalogue, prepared, model, status, proven_gap,
-                             solver, settings, meta)
+                             solver, settings, meta, deadline)
 
 
 def solve(scenario: Scenario, catalogue: Catalogue | None = None, time_limit_s: float | None = None,
@@ -265,13 +304,19 @@ def _meta(scenario: Scenario, catalogue: Catalogue, prepared: Prepared, settings
             "periods": len(prepared.periods.table)}
 
 
-def _infeasible(prepared: Prepared, settings, meta: dict[str, Any]) -> Plan:
+EXPLAIN_MIN_S = 10.0
+"""The elastic re-solve that explains an infeasible scenario gets at least this long [s]."""
+
+
+def _infeasible(prepared: Prepared, settings, meta: dict[str, Any],
+                deadline: Deadline) -> Plan:
     timings = meta["timings"]
     start = time.perf_counter()
     elastic_inputs = dataclasses.replace(prepared.inputs, elastic=True)
     elastic_model = build(elastic_inputs)
     elastic_status, _ = run_highs(elastic_model, highs(
-        settings.time_limit_s, settings.mip_gap_frac, settings.threads, settings.seed))
+        max(EXPLAIN_MIN_S, deadline.left_s()), settings.mip_gap_frac, settings.threads,
+        settings.seed))
     reasons = explain(elastic_model, elastic_inputs) if elastic_status in (
         "optimal", "time_limit") else ["the requirements conflict; the relaxed model could "
                                        "not be solved either"]
@@ -289,7 +334,7 @@ def _start_from(model: pyo.ConcreteModel, previous: pyo.ConcreteModel,
 
 def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
                   model: pyo.ConcreteModel, status: str, gap: float, solver,
-                  settings, meta: dict[str, Any]) -> Plan:
+                  settings, meta: dict[str, Any], deadline: Deadline) -> Plan:
     """Read the plan, replay it on the full year and repair it where the scenario asks.
 
     Repair, in the order the failures call for: where an hourly requirement fails
@@ -298,7 +343,9 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
     times; what still breaks then, and any annual requirement the full year misses
     (renewable share, carbon cap, standby hours), is repaired by re-optimising the
     energy supply of the plan's sites, fleet and cooling on all 8760 hours. The check
-    always measures against the scenario's own requirements.
+    always measures against the scenario's own requirements. Each step gets what is
+    left of the time limit (:class:`Deadline`); a check or repair the limit cuts short
+    is said in the plan's notes and ``meta["full_year_check"]``.
     """
     timings = meta["timings"]
     mode = FullYearCheck(scenario.time.full_year_check)
@@ -308,24 +355,35 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
     first_tco = float(plan.kpis["tco_eur_per_year"])
     rounds: list[dict[str, Any]] = []
     warm = WarmStart()
+    limit = f"the time limit of {deadline.limit_s:g} s"
+    if deadline.reached():
+        return _unchecked(plan, mode, f"{limit} was reached before the full-year check; the "
+                          "plan is not checked on the full year")
 
     def check(optimise: bool = False):
         start = time.perf_counter()
         out = replay(extract.design(model, prepared.inputs, scenario), prepared.inputs,
                      prepared.hourly, catalogue.cooling, prepared.finance,
                      threads=settings.threads, optimise=optimise,
-                     warm=None if optimise else warm)
+                     warm=None if optimise else warm, time_limit_s=deadline.left_s())
         timings["check_s"] = timings.get("check_s", 0.0) + time.perf_counter() - start
         return out
 
     result = check()
+    if result.status != "Optimal":
+        return _unchecked(plan, mode, _check_failed(result.status, limit)
+                          + "; the plan is not checked on the full year")
     first = {"breaks": list(result.breaks),
              "renewable_share_representative_days": float(plan.kpis.get("renewable_share",
                                                                         float("nan"))),
              "renewable_share_full_year": float(result.kpis.get("renewable_share",
                                                                 float("nan")))}
+    cut: list[str] = []
     while result.breaks and mode == FullYearCheck.repair and result.failing_days \
             and len(rounds) < scenario.time.repair_rounds:
+        if deadline.reached():
+            cut.append(f"{limit} ended the repair after {len(rounds)} round(s)")
+            break
         start = time.perf_counter()
         rounds.append({"repair": "days added", "breaks": list(result.breaks),
                        "days_added": {g: len(d) for g, d in result.failing_days.items()}})
@@ -338,7 +396,7 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
                        settings.seed)
         first = _start_from(model, previous, solver)
         timings["repair_s"] = timings.get("repair_s", 0.0) + time.perf_counter() - start
-        status2, gap2 = _solve_model(model, prepared, solver, timings, first)
+        status2, gap2 = _solve_model(model, prepared, solver, timings, first, deadline)
         if status2 not in ("optimal", "time_limit") or gap2 is None:
             rounds[-1]["result"] = f"the re-solve ended {status2}; the previous plan is kept"
             model = previous
@@ -346,28 +404,61 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
         meta = {**meta, "representative_days": int(prepared.periods.table["day"].nunique()),
                 "periods": len(prepared.periods.table)}
         plan = _plan(scenario, prepared, model, status2, gap2, meta)
-        result = check()
+        candidate = check()
+        if candidate.status != "Optimal":
+            cut.append(_check_failed(candidate.status, limit) + f" in repair round {len(rounds)}")
+            break
+        result = candidate
     checked = dataclasses.replace(plan, check=compare(plan, result),
                                   check_breaks=list(result.breaks))
-    if result.breaks and mode == FullYearCheck.repair and _share_only(result):
+    if result.breaks and mode == FullYearCheck.repair and _share_only(result) and not cut:
         start = time.perf_counter()
         lp = highs(settings.time_limit_s, settings.mip_gap_frac, settings.threads, settings.seed)
-        repaired = _repair_share(model, prepared, scenario, lp, plan, result, check, meta, rounds)
+        repaired = _repair_share(model, prepared, scenario, lp, plan, result, check, meta, rounds,
+                                 deadline)
         timings["repair_s"] = timings.get("repair_s", 0.0) + time.perf_counter() - start
         if repaired is not None:
             plan, result = repaired
             checked = _full_year_plan(plan, result, scenario)
-    if result.breaks and mode == FullYearCheck.repair:
-        rounds.append({"repair": "energy supply re-optimised on the full year",
-                       "breaks": list(result.breaks)})
-        reopt = check(optimise=True)
-        checked = _full_year_plan(plan, reopt, scenario)
+    if result.breaks and mode == FullYearCheck.repair and not cut:
+        if deadline.reached():
+            cut.append(f"{limit} was reached before the energy supply could be re-optimised "
+                       "on the full year")
+        else:
+            rounds.append({"repair": "energy supply re-optimised on the full year",
+                           "breaks": list(result.breaks)})
+            reopt = check(optimise=True)
+            if reopt.status == "Optimal":
+                checked = _full_year_plan(plan, reopt, scenario)
+            else:
+                cut.append(f"the full-year re-optimisation of the energy supply ended "
+                           f"{reopt.status} ({limit})")
+    if cut:
+        checked = dataclasses.replace(checked, explanation=[
+            *checked.explanation, f"{cut[0]}; the plan is shown as repaired so far and "
+            "breaks on the full year where stated"])
     checked.meta["full_year_check"] = {
         "mode": mode.value, "first_check": first, "repair_rounds": rounds,
+        "cut_short": cut[0] if cut else None,
         "holds": not checked.check_breaks,
         "tco_before_repair_eur_per_year": first_tco,
         "tco_after_repair_eur_per_year": float(checked.kpis["tco_eur_per_year"])}
     return checked
+
+
+def _check_failed(status: str, limit: str) -> str:
+    if status == "Time limit reached":
+        return f"the full-year check did not finish within {limit}"
+    return f"the full-year check failed (HiGHS: {status})"
+
+
+def _unchecked(plan: Plan, mode: FullYearCheck, why: str) -> Plan:
+    """``plan`` as read from the representative days, saying why it was not checked."""
+    out = dataclasses.replace(plan, explanation=[*plan.explanation, why],
+                              meta={**plan.meta})
+    out.meta["full_year_check"] = {"mode": mode.value, "skipped": why,
+                                   "cut_short": why, "holds": None}
+    return out
 
 
 SHARE_REPAIR_ROUNDS = 4
@@ -431,7 +522,7 @@ def _fix_integers(model: pyo.ConcreteModel) -> list:
 
 def _repair_share(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenario,
                   solver: HighsSettings, plan: Plan, result, check, meta: dict[str, Any],
-                  rounds: list[dict[str, Any]]):
+                  rounds: list[dict[str, Any]], deadline: Deadline | None = None):
     """Raise the representative-day share target until the full year meets the real one.
 
     Representative days smooth the wind and sun, so a plan sized on them curtails less
@@ -457,6 +548,12 @@ def _repair_share(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenar
                 aim = min(aim, x_prev + FIRST_STEP_ROOM_FRAC * (1.0 - x_prev))
             if aim <= x_prev + 1e-6:
                 break
+            if deadline is not None:
+                if deadline.reached():
+                    rounds.append({"repair": "annual-share repair stopped",
+                                   "result": "the time limit was reached"})
+                    break
+                solver.time_limit_s = deadline.left_s()
             lever.set_value(aim)
             out = highs_bridge.solve(model, solver)
             if out.status != "optimal":
@@ -465,6 +562,10 @@ def _repair_share(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenar
                 break
             plan = _plan(scenario, prepared, model, plan.status, plan.gap, meta)
             result = check()
+            if result.status != "Optimal":
+                rounds.append({"repair": f"representative-day share raised to {aim:.1%}",
+                               "result": f"the full-year check ended {result.status}"})
+                break
             x, f = float(plan.kpis["renewable_share"]), float(result.kpis["renewable_share"])
             rounds.append({"repair": f"representative-day share raised to {aim:.1%}",
                            "breaks": list(result.breaks),

@@ -1,0 +1,50 @@
+"""The scenario's time limit bounds the whole solve, the full-year check and repair included."""
+
+from __future__ import annotations
+
+from models import build
+from planner.optimise import extract
+from planner.optimise.check import replay
+from planner.optimise.prepare import prepare
+from planner.optimise.solve import Deadline, _checked_plan, _meta, _solve_model, highs
+from planner.scenario import load_scenario
+from tests.conftest import SCENARIOS
+
+
+def _solved_tiny(catalogue):
+    scenario = load_scenario(SCENARIOS / "demo-tiny.yaml", catalogue)
+    prepared = prepare(scenario, catalogue)
+    model = build(prepared.inputs)
+    s = scenario.solver
+    solver = highs(s.time_limit_s, s.mip_gap_frac, s.threads, s.seed)
+    timings: dict[str, float] = {}
+    status, gap = _solve_model(model, prepared, solver, timings)
+    meta = _meta(scenario, catalogue, prepared, s, timings, False)
+    return scenario, prepared, model, status, gap, solver, meta
+
+
+def test_no_time_left_means_no_check_and_the_plan_says_so(catalogue):
+    scenario, prepared, model, status, gap, solver, meta = _solved_tiny(catalogue)
+    plan = _checked_plan(scenario, catalogue, prepared, model, status, gap, solver,
+                         scenario.solver, meta, Deadline.after(0.0))
+    assert plan.status == "optimal" and plan.kpis["tco_eur_per_year"] > 0
+    assert not len(plan.check)
+    assert plan.explanation[-1] == ("the time limit of 0 s was reached before the full-year "
+                                    "check; the plan is not checked on the full year")
+    assert plan.meta["full_year_check"]["cut_short"] == plan.explanation[-1]
+
+
+def test_with_time_left_the_same_plan_is_checked_and_repaired(catalogue):
+    scenario, prepared, model, status, gap, solver, meta = _solved_tiny(catalogue)
+    plan = _checked_plan(scenario, catalogue, prepared, model, status, gap, solver,
+                         scenario.solver, meta, Deadline.after(300.0))
+    assert len(plan.check) and not plan.check_breaks
+    assert plan.meta["full_year_check"]["cut_short"] is None
+    assert plan.meta["full_year_check"]["repair_rounds"]  # demo-tiny needs its share repair
+
+
+def test_a_replay_out_of_time_reports_its_status_instead_of_figures(catalogue):
+    scenario, prepared, model, *_ = _solved_tiny(catalogue)
+    out = replay(extract.design(model, prepared.inputs, scenario), prepared.inputs,
+                 prepared.hourly, catalogue.cooling, prepared.finance, time_limit_s=0.0)
+    assert out.status == "Time limit reached"
