@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
 from concurrent.futures import wait as wait_local
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -246,6 +247,18 @@ def _apply_caps(sp: StudyPlan, results: dict[str, dict]) -> list[Variant]:
     return failed
 
 
+WORKER_DEATH = "worker died"
+"""Start of the reason recorded for a variant whose worker process died twice on it."""
+WORKER_LIVES = 2
+"""Deaths of a worker a variant may see (in flight when its worker died) before it fails."""
+
+
+def _in_flight(batch: list[Variant], folder: Path) -> list[Variant]:
+    """The variants of ``batch`` that have no result on disk yet, in order."""
+    on_disk = store.read_results(folder)
+    return [v for v in batch if v.id not in on_disk]
+
+
 def run_study(study_file: str | Path, out: str | Path, workers: int | None = None,
               scheduler: str | None = None, cluster: str | None = None,
               data: str | Path | None = None, restart: bool = False, retry_failed: bool = False,
@@ -262,6 +275,12 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
     restart : delete the results of an older study definition in ``out``.
     retry_failed : solve again the variants recorded as ``error``.
     reuse : override the study's ``reuse_models``.
+
+    A local worker process that dies (killed, out of memory) breaks the process pool:
+    the pool is started again and every batch still unfinished is resubmitted from its
+    first variant without a result, so one death costs only the variants in flight
+    their first attempt. A variant in flight at :data:`WORKER_LIVES` deaths is recorded
+    as an error ("worker died ..."); a resume solves such variants again.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -280,10 +299,12 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
     results = store.read_results(folder)
     if retry_failed:
         results = {k: r for k, r in results.items() if r["status"] != "error"}
+    else:  # a worker's death is not the variant's fault: a resume tries it again
+        results = {k: r for k, r in results.items()
+                   if not str(r.get("reason", "")).startswith(WORKER_DEATH)}
     already = len(results)
     n_workers = workers or multiprocessing.cpu_count()
     progress.start(len(sp.variants), already, _failed(results))
-    solved_now = 0
     pool = None
     try:
         for current_stage in (1, 2):
@@ -306,9 +327,16 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
                              else n_workers, scheduler, cluster, sp.study.solver.threads)
             futures = {pool.submit(_task(folder, data_dir, use_reuse, save_plans, b)): b
                        for b in batches.values()}
+            deaths: dict[str, int] = {}
             last_table = 0.0
             while futures:
                 finished = pool.wait(list(futures), timeout=0.5)
+                if any(isinstance(f.exception(), BrokenProcessPool) for f in finished):
+                    pool, futures = _after_worker_death(
+                        pool, futures, folder, deaths, results, n_workers,
+                        lambda b: _task(folder, data_dir, use_reuse, save_plans, b))
+                    progress.update(len(results), _failed(results))
+                    continue
                 for fut in finished:
                     batch = futures.pop(fut)
                     try:
@@ -328,7 +356,6 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
                         if not (folder / store.RESULTS_DIR / f"{rec['variant']}.json").is_file():
                             store.write_result(folder, rec)
                         results[rec["variant"]] = rec
-                        solved_now += 1
                 results.update(store.read_new_results(folder, results))  # written in batches
                 progress.update(len(results), _failed(results))
                 if time.perf_counter() - last_table > TABLE_EVERY_S:
@@ -348,8 +375,33 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
     statuses: dict[str, int] = {}
     for r in final.values():
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    solved_now = len(final) - already  # counts what dead workers wrote before they died
     return StudyRun(folder, len(sp.variants), already, solved_now, _failed(final), statuses,
                     time.perf_counter() - started)
+
+
+def _after_worker_death(pool, futures: dict, folder: Path, deaths: dict[str, int],
+                        results: dict[str, dict], n_workers: int, task):
+    """A fresh local pool with every unfinished batch resubmitted (see :func:`run_study`)."""
+    pool.close(cancel=True)
+    results.update(store.read_new_results(folder, results))
+    remaining = []
+    for batch in futures.values():
+        left = _in_flight(batch, folder)
+        if not left:
+            continue
+        first = left[0]
+        deaths[first.id] = deaths.get(first.id, 0) + 1
+        if deaths[first.id] >= WORKER_LIVES:
+            rec = failure(_variant_dict(first), f"{WORKER_DEATH} {deaths[first.id]} times while "
+                          "solving this variant (killed, or out of memory)")
+            store.write_result(folder, rec)
+            results[first.id] = rec
+            left = left[1:]
+        if left:
+            remaining.append(left)
+    fresh = _LocalPool(max(1, min(n_workers, len(remaining)))) if remaining else pool
+    return fresh, {fresh.submit(task(b)): b for b in remaining}
 
 
 def _failed(results: dict[str, dict]) -> int:

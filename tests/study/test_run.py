@@ -229,3 +229,50 @@ def test_slurm_workers_are_jobs_of_one_worker_with_the_solver_threads():
         cluster.close()
     assert "#SBATCH --cpus-per-task=2" in script and "#SBATCH --mem=" in script
     assert "--nthreads 2" in script and cluster.scheduler_address in script
+
+
+def _kill_one_worker_after_first_result(folder: Path, killed: list[int]) -> None:
+    import multiprocessing
+
+    deadline = time.time() + 240
+    while time.time() < deadline and not list((folder / "results").glob("v*.json")):
+        time.sleep(0.05)
+    workers = multiprocessing.active_children()
+    if workers:
+        os.kill(workers[0].pid, signal.SIGKILL)
+        killed.append(workers[0].pid)
+
+
+def test_a_killed_worker_costs_only_a_retry_of_its_variant(tmp_path):
+    import threading
+
+    study = write(tmp_path / "s.yaml", f"""study: worker-death
+base: {(SCENARIOS / "demo-tiny.yaml").as_posix()}
+reuse_models: false
+sweeps:
+  - field: policy.carbon_price_eur_per_t
+    start: 0
+    stop: 100
+    step: 20
+""")
+    clean = run_study(study, tmp_path / "clean", workers=2)
+    assert clean.failed == 0 and clean.solved_now == 6
+    folder = tmp_path / "killed"
+    killed: list[int] = []
+    killer = threading.Thread(target=_kill_one_worker_after_first_result, args=(folder, killed))
+    killer.start()
+    result = run_study(study, folder, workers=2)
+    killer.join()
+    assert killed, "no worker was killed"
+    assert result.failed == 0 and result.solved_now == 6
+    pd.testing.assert_frame_equal(kpi_table(folder), kpi_table(tmp_path / "clean"))
+    assert not list(folder.rglob("*.tmp"))
+    # a variant recorded as a worker's death (twice in flight) is solved again on resume
+    record = folder / "results" / "v0003.json"
+    dead = json.loads(record.read_text())
+    dead.update(status="error", reason="worker died 2 times while solving this variant",
+                kpis={})
+    record.write_text(json.dumps(dead))
+    resumed = run_study(study, folder, workers=1)
+    assert resumed.solved_now == 1 and resumed.failed == 0
+    pd.testing.assert_frame_equal(kpi_table(folder), kpi_table(tmp_path / "clean"))
