@@ -118,3 +118,9 @@ def _run(file, out_dir, workers, scheduler, cluster, restart, retry_failed, no_r
         err.print(f"interrupted: finished results are kept in {out_dir}; run the same command "
                   "to resume", markup=False)
         return None
+    except OSError as exc:  # a full disk, a read-only or vanished folder
+        raise UsageError.single(
+            f"cannot write the study's results ({exc.strerror or exc}"
+            f"{': ' + str(exc.filename) if exc.filename else ''}); every result written so far "
+            "is whole; free space or fix the folder's permissions and run the same command to "
+            "resume", file=str(out_dir)) from None

@@ -16,6 +16,7 @@ entries by ``id`` or position). ``set`` fixes fields for every variant.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -29,6 +30,10 @@ Scalar = float | int | str | bool | None
 Value = Scalar | list[Scalar]
 """A value a variant gives a field: a number, text, or a list (e.g. sites.include)."""
 MAX_VARIANTS = 100_000
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+FinitePositive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+MIN_TRUNCATED_MASS = 0.02
+"""A truncated normal must keep at least this probability of its distribution [-]."""
 
 
 class Sweep(Strict):
@@ -36,8 +41,8 @@ class Sweep(Strict):
 
     field: FieldPath
     values: list[Value] | None = Field(None, min_length=1)
-    start: float | None = None
-    stop: float | None = None
+    start: Finite | None = None
+    stop: Finite | None = None
     step: PositiveFloat | None = None
 
     @model_validator(mode="after")
@@ -50,6 +55,12 @@ class Sweep(Strict):
         if self.values is None and self.stop < self.start:
             raise ValueError("'stop' must not be below 'start'")
         return self
+
+    def count(self) -> int:
+        """How many values the sweep gives, computed without listing them."""
+        if self.values is not None:
+            return len(self.values)
+        return int(math.floor((self.stop - self.start) / self.step + 1e-9)) + 1
 
     def points(self) -> list[Value]:
         """The values of the sweep (a range is computed without float drift)."""
@@ -81,13 +92,13 @@ class Distribution(Strict):
     """A stated distribution for one Monte Carlo field."""
 
     dist: DistributionKind
-    low: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: Annotated[float, Field(gt=0)] | None = None
-    median: Annotated[float, Field(gt=0)] | None = None
-    sigma: Annotated[float, Field(gt=0)] | None = None
-    mode: float | None = None
+    low: Finite | None = None
+    high: Finite | None = None
+    mean: Finite | None = None
+    sd: FinitePositive | None = None
+    median: FinitePositive | None = None
+    sigma: FinitePositive | None = None
+    mode: Finite | None = None
     values: list[Scalar] | None = Field(None, min_length=1)
 
     @model_validator(mode="after")
@@ -107,7 +118,23 @@ class Distribution(Strict):
             raise ValueError("'high' must not be below 'low'")
         if self.dist == DistributionKind.triangular and not self.low <= self.mode <= self.high:
             raise ValueError("triangular needs low <= mode <= high")
+        if self.dist == DistributionKind.normal and (self.low is not None
+                                                     or self.high is not None):
+            kept = self.truncated_mass()
+            if kept < MIN_TRUNCATED_MASS:
+                raise ValueError(f"normal({self.mean:g}, {self.sd:g}) truncated to "
+                                 f"[{self.low}, {self.high}] keeps {kept:.2g} of its "
+                                 f"probability, below {MIN_TRUNCATED_MASS:g}; widen low/high "
+                                 "or move the mean")
         return self
+
+    def truncated_mass(self) -> float:
+        """Probability of a normal draw falling within [low, high] [-]."""
+        def cdf(x: float | None, default: float) -> float:
+            if x is None:
+                return default
+            return 0.5 * (1.0 + math.erf((x - self.mean) / (self.sd * math.sqrt(2.0))))
+        return cdf(self.high, 1.0) - cdf(self.low, 0.0)
 
 
 class MonteCarlo(Strict):
@@ -177,7 +204,20 @@ class Study(Strict):
                              "itself; do not vary them")
         if not fields and not self.pareto:
             raise ValueError("nothing varies: give sweeps, grid, zip, monte_carlo or pareto")
+        total = self.variant_count()
+        if total > MAX_VARIANTS:
+            raise ValueError(f"the design has {total:,} variants; at most {MAX_VARIANTS:,} "
+                             "are allowed per study")
         return self
+
+    def variant_count(self) -> int:
+        """Variants the design expands to, computed from the counts alone."""
+        counts = [s.count() for s in self.sweeps] + [len(v) for v in self.grid.values()]
+        if self.zip:
+            counts.append(len(next(iter(self.zip.values()))))
+        if self.monte_carlo:
+            counts.append(self.monte_carlo.samples)
+        return math.prod(counts) * ((self.pareto.points + 1) if self.pareto else 1)
 
     @property
     def varied(self) -> list[str]:
