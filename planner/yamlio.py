@@ -114,7 +114,8 @@ def _check_structure(text: str, limit: int = MAX_EXPANDED_VALUES,
     ``max_depth``; more than ``limit`` values once aliases are expanded (each anchored
     node's size counts every time an alias repeats it, so a 400-byte "billion laughs"
     file is refused at once); an alias inside the collection it names; a list, a
-    mapping or an alias used as a mapping key.
+    mapping or an alias used as a mapping key; an explicit tag (``!!int x``,
+    ``!!python/object``), which would construct values outside the core schema.
     """
     sizes: dict[str, int] = {}
     stack: list[list] = [[None, 0, False, 0]]  # [anchor, values, is mapping, children]
@@ -135,6 +136,11 @@ def _check_structure(text: str, limit: int = MAX_EXPANDED_VALUES,
                 sizes[anchor] = size
             stack[-1][1] += size
             continue
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            refuse(f"YAML tags such as {shown} are not read: write plain values (a scenario "
+                   "needs no tags)", event.start_mark)
         if parent[2] and parent[3] % 2 == 0 and not isinstance(event, yaml.ScalarEvent):
             refuse("a mapping key must be a plain value (a name), not a list, a mapping or "
                    "an alias", event.start_mark)
