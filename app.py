@@ -351,6 +351,9 @@ def show_plan_status(plan: planner.Plan) -> None:
     if plan.status == "infeasible":
         st.error("No plan meets every requirement:\n\n"
                  + "\n".join(f"- {line}" for line in plan.explanation))
+    elif plan.status == "refused":
+        st.error("The solver's answer is not a plan:\n\n"
+                 + "\n".join(f"- {line}" for line in plan.explanation))
     elif not plan.has_solution:
         st.error(f"The solver ended with status '{plan.status}' and no plan.")
     else:

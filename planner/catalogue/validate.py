@@ -18,6 +18,10 @@ SOURCE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TRUE = {"true", "yes", "1"}
 FALSE = {"false", "no", "0"}
 
+MAX_MAGNITUDE = 1e12
+"""Largest magnitude a numeric catalogue value may have where its column states no
+maximum: 1e308 in ``grid_mw_max`` would overflow the optimiser. The largest bundled
+value in such a column is 1.7e7 (a parameter of roofline_parameters.csv)."""
 FINANCE_RANGES: dict[str, tuple[float, float]] = {
     # parameter: (lowest, highest) a plan can be built on, in the unit of finance.csv
     "price_year": (2000, 2100), "discount_rate": (0.0, 0.5), "usd_per_eur": (0.1, 10.0),
@@ -97,6 +101,9 @@ def _convert(col: Column, raw: str) -> tuple[object, str | None]:
         return value, f"{raw} is below the minimum {col.min:g} {col.unit}"
     if col.max is not None and value > col.max:
         return value, f"{raw} is above the maximum {col.max:g} {col.unit}"
+    if abs(value) > MAX_MAGNITUDE:
+        return value, (f"{raw} is beyond any real quantity (at most {MAX_MAGNITUDE:g} "
+                       f"{col.unit} in a column without a stated maximum)")
     return value, None
 
 

@@ -24,7 +24,8 @@ def print_plan(plan: Plan) -> None:
               f"{plan.meta.get('scenario_hash')}, data {plan.meta.get('data_version')})",
               markup=True)
     if plan.explanation:
-        out.print("why it is infeasible:" if plan.status == "infeasible" else "notes:")
+        out.print({"infeasible": "why it is infeasible:", "refused": "why it is not a plan:"}.get(
+            plan.status, "notes:"))
         for line in plan.explanation:
             out.print(f"  - {line}", markup=False)
     if not plan.has_solution:
@@ -79,7 +80,9 @@ def print_check(plan: Plan) -> None:
 def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
             out_dir: Annotated[Path | None, typer.Option("--out", help="write plan.json and "
                                                                        "tables here")] = None,
-            time_limit: Annotated[float | None, typer.Option(help="solver time limit [s]")] = None,
+            time_limit: Annotated[float | None, typer.Option(
+                help="wall-clock limit of the solve [s]: HiGHS, full-year check and repair")
+            ] = None,
             gap: Annotated[float | None, typer.Option(help="relative MIP gap, e.g. 0.01")] = None,
             threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
             data: Annotated[Path | None, typer.Option("--data", help="catalogue folder")] = None,
@@ -87,7 +90,8 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
             ) -> None:
     """Optimise a scenario: sites, fleet, cooling, energy, cost.
 
-    Exit 0 with a plan, 2 on bad input, 3 when infeasible (with the reasons).
+    Exit 0 with a plan, 2 on bad input, 3 when infeasible or when the solver's answer is
+    refused as a plan (no GPU for the workloads asked, a negative cost), with the reasons.
     """
     plan = _solve(file, out_dir, time_limit, gap, threads, data)
     if json:
@@ -96,7 +100,7 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
         print_plan(plan)
     if out_dir is not None and plan.has_solution:
         err.print(f"plan written to {out_dir}")
-    if plan.status == "infeasible":
+    if plan.status in ("infeasible", "refused"):
         raise typer.Exit(EXIT_INFEASIBLE)
     if plan.status == "error":
         raise typer.Exit(1)

@@ -274,8 +274,36 @@ class Resolver:
         if status not in ("optimal", "time_limit") or proven_gap is None:
             return Plan(status=status, gap=None, kpis={},
                         workload_options=prepared.workload_options, meta=meta)
-        return _checked_plan(scenario, self.catalogue, prepared, model, status, proven_gap,
-                             solver, settings, meta, deadline)
+        return refused_if_meaningless(_checked_plan(
+            scenario, self.catalogue, prepared, model, status, proven_gap, solver, settings,
+            meta, deadline), scenario)
+
+
+def refused_if_meaningless(plan: Plan, scenario: Scenario) -> Plan:
+    """``plan``, or the same plan with status ``refused`` and the reason, when it cannot be one.
+
+    A solver can prove "optimal" for a plan nobody should read as one: a scenario that
+    asks for workloads or a fleet answered by no GPU at all, or a total cost below zero
+    (revenue, e.g. heat at an extreme price, exceeding every cost, so the least-cost plan
+    is only bounded by the model's limits). The tables stay for inspection.
+    """
+    if not plan.has_solution:
+        return plan
+    reasons = []
+    w = scenario.workloads
+    asked = len(w.training) + len(w.inference) + len(w.hpc) + len(scenario.targets)
+    if asked and float(plan.kpis.get("gpus", 0.0)) <= 0.0:
+        reasons.append(f"the plan deploys no GPU although the scenario asks for {asked} "
+                       "workload(s) or fleet target(s); it is not a plan for them")
+    tco = float(plan.kpis.get("tco_eur_per_year", 0.0))
+    if tco < 0.0:
+        earning = plan.costs[plan.costs["eur_per_year"] < 0].groupby("item")["eur_per_year"].sum()
+        items = ", ".join(f"{item} {value:,.0f}" for item, value in earning.items())
+        reasons.append(f"the plan's total cost is negative ({tco:,.0f} EUR/yr): revenue "
+                       f"({items} EUR/yr) exceeds every cost; check the prices behind it")
+    if not reasons:
+        return plan
+    return dataclasses.replace(plan, status="refused", explanation=[*plan.explanation, *reasons])
 
 
 def solve(scenario: Scenario, catalogue: Catalogue | None = None, time_limit_s: float | None = None,

@@ -99,7 +99,9 @@ def summary_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
         ("status", plan.status, "", "status"),
         ("proven gap", plan.gap, "fraction", "gap"),
     ]
-    rows += [("why it is infeasible" if plan.status == "infeasible" else "note", line, "",
+    heading = {"infeasible": "why it is infeasible", "refused": "why it is not a plan"}.get(
+        plan.status, "note")
+    rows += [(heading, line, "",
               "explanation") for line in plan.explanation]
     check = meta.get("full_year_check")
     if check and len(plan.check):

@@ -38,8 +38,10 @@ def summarise(plan: Plan, variant: dict[str, Any]) -> dict[str, Any]:
               "scenario_hash": plan.meta.get("scenario_hash", ""),
               "carbon_cap_t_per_year": variant["spec"]["policy"].get("carbon_cap_t_per_year"),
               "open_sites": [], "site_it_mw": {}}
-    if plan.status == "infeasible":
-        result["reason"] = "; ".join(plan.explanation) or "infeasible"
+    if plan.status in ("infeasible", "refused"):
+        result["reason"] = "; ".join(plan.explanation) or plan.status
+        if plan.status == "refused":
+            result["kpis"] = {}  # not a plan: its figures must not enter a study's table
     elif plan.status == "time_limit" and not plan.has_solution:
         result["reason"] = "no feasible plan found within the time limit"
     elif plan.status == "error":

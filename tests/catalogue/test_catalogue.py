@@ -201,3 +201,10 @@ def test_finance_values_a_plan_cannot_be_built_on_are_refused(data_copy, paramet
     (problem,) = _problems(data_copy)
     assert problem.file.endswith("finance.csv") and problem.line == line
     assert message in problem.message
+
+
+def test_a_value_beyond_any_real_quantity_is_refused(data_copy):
+    line = _edit(data_copy / "sites.csv", "grid_mw_max", "kajaani", "1e308")
+    (problem,) = _problems(data_copy)
+    assert problem.line == line and problem.field == "grid_mw_max"
+    assert "beyond any real quantity" in problem.message

@@ -47,3 +47,15 @@ def test_bad_flags_and_files_exit_2(tmp_path):
     result = run("solve", str(tmp_path / "missing.yaml"))
     assert result.returncode == 2 and "file not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_negative_total_cost_is_refused_as_a_plan(tmp_path):
+    path = write(tmp_path / "heat.yaml", f"extends: {SCENARIOS / 'demo-tiny.yaml'}\n"
+                 "name: heat-bonanza\nsites:\n  overrides:\n    kajaani:\n"
+                 "      dh_price_eur_per_mwh: 10000\n      dh_offtake_mw: 50\n")
+    result = run("solve", str(path), "--json")
+    assert result.returncode == 3, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "refused"
+    (reason,) = [r for r in summary["explanation"] if "total cost is negative" in r]
+    assert "heat_revenue" in reason and "exceeds every cost" in reason

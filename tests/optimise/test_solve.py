@@ -142,3 +142,16 @@ def test_max_compute_without_budget_is_refused(tmp_path, catalogue):
                  "objective: max_compute\n")
     with pytest.raises(ScenarioError, match="needs policy.budget_eur"):
         load_scenario(path, catalogue)
+
+
+def test_a_plan_without_gpus_for_asked_workloads_is_refused(demo, catalogue):
+    import dataclasses
+
+    from planner.optimise.solve import refused_if_meaningless
+
+    scenario = load_scenario(SCENARIOS / "demo-small.yaml", catalogue)
+    assert refused_if_meaningless(demo, scenario) is demo
+    empty = dataclasses.replace(demo, kpis={**demo.kpis, "gpus": 0})
+    refused = refused_if_meaningless(empty, scenario)
+    assert refused.status == "refused" and not refused.has_solution
+    assert "deploys no GPU although the scenario asks for" in refused.explanation[-1]
