@@ -110,6 +110,15 @@ def test_solve_the_demo_in_chromium_with_no_request_leaving_the_machine(served, 
                         "buffer": b"name: x\nworkloads: [\n"}])
             expect(page.get_by_text("malformed YAML", exact=False)).to_be_visible(timeout=30_000)
             settled(page)
+            # a file over the 1 MB scenario limit gets the planner's sentence, not only an icon,
+            # and it replaces the previous file's error
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                files=[{"name": "big.yaml", "mimeType": "application/x-yaml",
+                        "buffer": b"name: big\n" + b"# padding\n" * 150_000}])
+            expect(page.get_by_text("scenario files are limited to 1,000,000 bytes",
+                                    exact=False)).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("malformed YAML", exact=False)).to_have_count(0)
+            settled(page)
 
             page.get_by_role("button", name="Open the plan").click()
             expect(page.get_by_role("button", name="Download Excel report")).to_be_visible(

