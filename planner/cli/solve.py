@@ -46,7 +46,8 @@ def print_plan(plan: Plan) -> None:
     print_frame(costs.reset_index(), title="costs by item (by site: plan tables, --out)")
     print_check(plan)
     t = plan.meta.get("timings", {})
-    out.print("timings [s]: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}" for k, v in t.items()))
+    out.print("timings [s]: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}" for k, v in t.items()),
+              markup=False)  # "[s]" would be read as rich's strike-through tag
 
 
 def print_check(plan: Plan) -> None:
@@ -90,8 +91,9 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
             ) -> None:
     """Optimise a scenario: sites, fleet, cooling, energy, cost.
 
-    Exit 0 with a plan, 2 on bad input, 3 when infeasible or when the solver's answer is
-    refused as a plan (no GPU for the workloads asked, a negative cost), with the reasons.
+    Exit 0 with a plan, 2 on bad input, 3 with the reasons when there is no plan: the
+    scenario is infeasible, the solver's answer is refused as a plan (no GPU for the
+    workloads asked, a negative cost), or none was found within the time limit.
     """
     plan = _solve(file, out_dir, time_limit, gap, threads, data)
     if json:
@@ -100,10 +102,10 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
         print_plan(plan)
     if out_dir is not None and plan.has_solution:
         err.print(f"plan written to {out_dir}")
-    if plan.status in ("infeasible", "refused"):
-        raise typer.Exit(EXIT_INFEASIBLE)
     if plan.status == "error":
         raise typer.Exit(1)
+    if not plan.has_solution:  # infeasible, refused, or no plan within the time limit
+        raise typer.Exit(EXIT_INFEASIBLE)
 
 
 @handle_errors

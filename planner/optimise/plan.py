@@ -52,7 +52,7 @@ class Plan:
     @property
     def has_solution(self) -> bool:
         """True when the plan carries numbers (optimal or a time-limited incumbent)."""
-        return self.status in ("optimal", "time_limit")
+        return self.status in ("optimal", "time_limit") and bool(self.kpis)
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary of the CLI (status, gap, kpis, sites, explanation, timings)."""

@@ -272,7 +272,12 @@ class Resolver:
         if status == "infeasible":
             return _infeasible(prepared, settings, meta, deadline)
         if status not in ("optimal", "time_limit") or proven_gap is None:
-            return Plan(status=status, gap=None, kpis={},
+            why = [] if status != "time_limit" else [
+                f"no feasible plan was found within the time limit of {deadline.limit_s:g} s "
+                f"(reading the inputs took {timings['prepare_s']:.1f} s of it and building the "
+                f"model {timings['build_s']:.1f} s); allow more time with --time-limit or "
+                "solver.time_limit_s"]
+            return Plan(status=status, gap=None, kpis={}, explanation=[*prepared.notes, *why],
                         workload_options=prepared.workload_options, meta=meta)
         return refused_if_meaningless(_checked_plan(
             scenario, self.catalogue, prepared, model, status, proven_gap, solver, settings,

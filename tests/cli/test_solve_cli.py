@@ -27,6 +27,7 @@ def test_solve_human_output():
     result = run("solve", "scenarios/demo-tiny.yaml")
     assert result.returncode == 0, result.stderr
     assert "TCO [EUR/yr]" in result.stdout and "open sites" in result.stdout
+    assert "timings [s]: prepare " in result.stdout  # the unit survives rich's markup
 
 
 def test_infeasible_exits_3_with_explanation(tmp_path):

@@ -48,3 +48,14 @@ def test_a_replay_out_of_time_reports_its_status_instead_of_figures(catalogue):
     out = replay(extract.design(model, prepared.inputs, scenario), prepared.inputs,
                  prepared.hourly, catalogue.cooling, prepared.finance, time_limit_s=0.0)
     assert out.status == "Time limit reached"
+
+
+def test_a_limit_spent_before_the_solver_starts_is_said_in_words(catalogue):
+    from planner.optimise import solve
+
+    scenario = load_scenario(SCENARIOS / "demo-tiny.yaml", catalogue)
+    plan = solve(scenario, catalogue, time_limit_s=0.01)
+    assert plan.status == "time_limit" and not plan.has_solution
+    (why,) = [line for line in plan.explanation if "time limit" in line]
+    assert why.startswith("no feasible plan was found within the time limit of 0.01 s "
+                          "(reading the inputs took ")
