@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from planner.catalogue import load_catalogue
+from planner.cli.flags import check_time_limit
 from planner.cli.render import err, handle_errors, out
 from planner.errors import UsageError
 from planner.optimise import load_plan, solve
@@ -47,9 +48,9 @@ def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float 
                                 field="--xlsx")
     check_target(xlsx)
     kind = _kind(path)
-    if time_limit is not None and (kind != "scenario" or time_limit <= 0):
-        raise UsageError.single("must be positive and applies only to a scenario file",
-                                field="--time-limit")
+    if time_limit is not None and kind != "scenario":
+        raise UsageError.single("applies only to a scenario file", field="--time-limit")
+    check_time_limit(time_limit)
     if kind == "study":
         from planner.study import load  # the study package is imported only when needed
 

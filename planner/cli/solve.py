@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from planner.catalogue import load_catalogue
+from planner.cli.flags import check_gap, check_threads, check_time_limit
 from planner.cli.render import err, format_value, handle_errors, out, print_frame, print_json
-from planner.errors import UsageError
 from planner.optimise import Plan, solve
 from planner.report.labels import KPI_LABELS
 from planner.scenario import load_scenario
@@ -110,10 +110,9 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
 
 @handle_errors
 def _solve(file, out_dir, time_limit, gap, threads, data) -> Plan:
-    if time_limit is not None and time_limit <= 0:
-        raise UsageError.single("must be positive", field="--time-limit")
-    if gap is not None and not 0 <= gap < 1:
-        raise UsageError.single("must be a fraction in [0, 1)", field="--gap")
+    check_time_limit(time_limit)
+    check_gap(gap)
+    check_threads(threads)
     catalogue = load_catalogue(data)
     plan = solve(load_scenario(file, catalogue), catalogue, time_limit, gap, threads)
     if out_dir is not None:

@@ -283,7 +283,8 @@ class Sites(Strict):
     exclude: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
                               description="site ids to leave out")
     overrides: dict[str, SiteOverride] = Field(default_factory=dict)
-    max_sites: Annotated[int, Field(gt=0)] | None = Field(None, description="at most this many")
+    max_sites: Annotated[int, Field(gt=0, le=1000)] | None = Field(
+        None, description="at most this many")
 
     @field_validator("countries", "include", "exclude")
     @classmethod

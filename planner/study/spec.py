@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from planner.scenario.schema import Fraction, Id, PositiveFloat, Strict
+from planner.scenario.schema import Fraction, Id, PositiveFloat, Strict, up_to
 
 FieldPath = Annotated[str, Field(min_length=1, max_length=200,
                                  pattern=r"^[A-Za-z0-9_\-]+(\.[A-Za-z0-9_.\-]+)*$")]
@@ -157,7 +157,7 @@ class Pareto(Strict):
 class StudySolver(Strict):
     """Solver settings for every variant (override the base scenario's)."""
 
-    time_limit_s: PositiveFloat = 300.0
+    time_limit_s: up_to(604_800) = 300.0
     mip_gap_frac: Fraction = 0.01
     threads: Annotated[int, Field(ge=1, le=256)] = 1
 
@@ -174,7 +174,7 @@ class Study(Strict):
     zip: dict[FieldPath, list[Value]] = Field(default_factory=dict)
     monte_carlo: MonteCarlo | None = None
     pareto: Pareto | None = None
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0
     solver: StudySolver = Field(default_factory=StudySolver)
     reuse_models: bool = Field(True, description="re-solve lever-only variants without rebuilding")
     batch_size: Annotated[int, Field(ge=1, le=1000)] = Field(

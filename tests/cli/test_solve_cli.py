@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.cli.test_cli import run
 from tests.conftest import SCENARIOS, write
 
@@ -48,6 +50,25 @@ def test_bad_flags_and_files_exit_2(tmp_path):
     result = run("solve", str(tmp_path / "missing.yaml"))
     assert result.returncode == 2 and "file not found" in result.stderr
     assert "Traceback" not in result.stderr
+    result = run("solve", "scenarios/demo-tiny.yaml", "--time-limit", "nan")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--time-limit: is nan; allowed: seconds above 0 and at most 604,800" in result.stderr
+
+
+@pytest.mark.parametrize(("check", "value", "message"), [
+    ("check_time_limit", float("inf"), "--time-limit: is inf; allowed: seconds above 0"),
+    ("check_time_limit", 0.0, "--time-limit: is 0.0; allowed"),
+    ("check_gap", float("nan"), "--gap: is nan; allowed: a fraction in [0, 1)"),
+    ("check_threads", 0, "--threads: is 0; allowed: 1 to 256"),
+    ("check_threads", 10**6, "--threads: is 1000000; allowed: 1 to 256"),
+])
+def test_numeric_flags_outside_their_range_are_refused(check, value, message):
+    from planner.cli import flags
+    from planner.errors import UsageError
+
+    with pytest.raises(UsageError) as info:
+        getattr(flags, check)(value)
+    assert message in info.value.problems[0].render()
 
 
 def test_a_negative_total_cost_is_refused_as_a_plan(tmp_path):

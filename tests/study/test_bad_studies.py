@@ -1,47 +1,41 @@
-"""Bad study files are refused before any work grows, with the file, line and field."""
+"""Bad study files are refused before any work grows, with the file, line and field.
+
+``tests/data/bad/studies/`` holds one file per class, its first line
+``# expect: <message>`` and, where the problem has a line, ``# line: N``.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from planner.errors import ScenarioError
 from planner.study import load_study
+from tests.cli.test_bad_input_corpus import BAD, _expected
 from tests.cli.test_cli import run
-from tests.conftest import SCENARIOS, write
+from tests.conftest import SCENARIOS
 
-TINY = (SCENARIOS / "demo-tiny.yaml").as_posix()
-HEAD = f"study: bad\nbase: {TINY}\n"
+CORPUS = sorted((BAD / "studies").glob("*.yaml"))
 
 
-def _problem(tmp_path, catalogue, body: str):
-    path = write(tmp_path / "s.yaml", HEAD + body)
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_a_bad_study_file_is_refused_with_its_reason(catalogue, path: Path):
+    expect, line = _expected(path)
     with pytest.raises(ScenarioError) as info:
         load_study(path, catalogue)
-    return info.value.problems
+    problems = info.value.problems
+    found = [p for p in problems if expect in p.message]
+    assert found, [p.message for p in problems]
+    assert all(p.file == str(path) for p in problems)
+    if line is not None:
+        assert found[0].line == line, found[0]
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("sweeps:\n  - field: policy.carbon_price_eur_per_t\n    start: 0\n    stop: 1e9\n"
-     "    step: 1\n", "the design has 1,000,000,001 variants; at most 100,000"),
-    ("grid:\n  policy.carbon_price_eur_per_t: [" + ", ".join(map(str, range(300))) + "]\n"
-     "  finance.grid_price_factor: [" + ", ".join(f"1.{i:03d}" for i in range(300)) + "]\n"
-     "  finance.accelerator_price_factor: [" + ", ".join(f"1.{i:03d}" for i in range(300))
-     + "]\n", "the design has 27,000,000 variants"),
-    ("sweeps:\n  - field: policy.carbon_price_eur_per_t\n    start: .nan\n    stop: 10\n"
-     "    step: 1\n", "Input should be a finite number"),
-    ("sweeps:\n  - field: policy.carbon_price_eur_per_t\n    start: 0\n    stop: .inf\n"
-     "    step: 1\n", "Input should be a finite number"),
-    ("monte_carlo:\n  samples: 10\n  fields:\n    finance.grid_price_factor:\n"
-     "      dist: normal\n      mean: 1\n      sd: 0.1\n      low: 5\n      high: 6\n",
-     "keeps 0 of its probability, below 0.02"),
-    ("grid:\n  finance.gpu_lifetime_years: [0, 5]\n", "gpu_lifetime_years = 0 is outside 1 to 100"),
-    ("grid:\n  finance.grid_price_factor: [-1, 1]\n", "grid_price_factor = -1 is outside 0 to 100"),
-    ("grid:\n  finance.discount_rate: [.nan]\n", "discount_rate = nan is not a finite number"),
-])
-def test_a_bad_design_is_refused_with_its_reason(tmp_path, catalogue, body, message):
-    problems = _problem(tmp_path, catalogue, body)
-    assert any(message in p.message for p in problems), [p.message for p in problems]
-    assert all(p.file == str(tmp_path / "s.yaml") for p in problems)
+def test_the_cli_dry_run_refuses_a_huge_design_at_once():
+    result = run("study", str(BAD / "studies" / "sweep-1e9-steps.yaml"), "--dry-run")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "1,000,000,001 variants; at most 100,000" in result.stderr
 
 
 def test_an_unwritable_results_folder_is_a_sentence_not_a_traceback():

@@ -276,3 +276,36 @@ sweeps:
     resumed = run_study(study, folder, workers=1)
     assert resumed.solved_now == 1 and resumed.failed == 0
     pd.testing.assert_frame_equal(kpi_table(folder), kpi_table(tmp_path / "clean"))
+
+
+def test_a_folder_that_stops_taking_writes_mid_run_is_a_sentence_and_resumes(tmp_path):
+    study = write(tmp_path / "s.yaml", f"""study: disk
+base: {(SCENARIOS / "demo-tiny.yaml").as_posix()}
+reuse_models: false
+sweeps:
+  - field: policy.carbon_price_eur_per_t
+    start: 0
+    stop: 100
+    step: 20
+""")
+    folder = tmp_path / "out"
+    proc = _spawn(["study", str(study), "--out", str(folder), "--workers", "1", "--quiet"])
+    results = folder / "results"
+    deadline = time.time() + 240
+    while time.time() < deadline and not list(results.glob("v*.json")):
+        time.sleep(0.05)
+    saved = folder / "results-saved"
+    results.rename(saved)
+    results.symlink_to("/proc")  # a folder that refuses every new file, even for root
+    _, stderr = proc.communicate(timeout=240)
+    assert proc.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert "cannot write the study's results" in stderr and "run the same command" in stderr
+    results.unlink()
+    saved.rename(results)
+    resumed = run("study", str(study), "--out", str(folder), "--workers", "1", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    frame = load(folder)
+    assert list(frame["variant"]) == [f"v{i:04d}" for i in range(1, 7)]
+    assert set(frame["status"]) == {"optimal"}
+    assert not list(folder.rglob("*.tmp"))
