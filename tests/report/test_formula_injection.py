@@ -41,19 +41,33 @@ def assert_written_as_text(path, texts: list[str]) -> None:
     assert all(re.fullmatch(r"SUM\([A-Z]+\d+:[A-Z]+\d+\)", f) for f in own), own
 
 
-def test_a_scenario_whose_name_description_and_workload_start_like_formulas(tmp_path, catalogue):
+def test_a_scenario_whose_description_starts_like_a_formula(tmp_path, catalogue):
     scenario = write(tmp_path / "s.yaml", f"""\
 extends: {SCENARIOS / 'demo-tiny.yaml'}
-name: "-cmd"
+name: cmd
 description: "=HYPERLINK(\\"http://example.invalid\\",\\"click\\")"
-workloads:
-  training:
-    - {{id: "-run", model: llama3-8b, tokens_t: 15, deadline_days: 30}}
 """)
     plan = solve(load_scenario(scenario, catalogue), catalogue)
     assert plan.status == "optimal"
     path = to_excel(plan, tmp_path / "s.xlsx", catalogue)
-    assert_written_as_text(path, ["-cmd", DANGEROUS[0], "-run"])
+    assert_written_as_text(path, [DANGEROUS[0]])
+
+
+def test_ids_that_start_like_a_formula_are_refused_at_the_door(tmp_path, catalogue):
+    from planner.errors import ScenarioError
+
+    scenario = write(tmp_path / "s.yaml", f"""\
+extends: {SCENARIOS / 'demo-tiny.yaml'}
+name: "-cmd"
+workloads:
+  training:
+    - {{id: "-run", model: llama3-8b, tokens_t: 15, deadline_days: 30}}
+""")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(scenario, catalogue)
+    fields = sorted(p.field for p in info.value.problems)
+    assert fields == ["name", "workloads.training[0].id"]
+    assert all("should match pattern" in p.message for p in info.value.problems)
 
 
 def test_plan_text_fields_starting_with_any_formula_character(demo_plan, catalogue, tmp_path):
