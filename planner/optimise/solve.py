@@ -125,6 +125,9 @@ def structure_key(scenario: Scenario) -> str:
 COARSE_START_MIN_SITE_PERIODS = 3000
 """Models with at least this many (site, period) pairs get a first plan from a coarse model."""
 COARSE_GAP = 0.05
+COARSE_START_MIN_LEFT_S = 10.0
+"""The coarse start is skipped when less of the time limit than this is left [s] (it builds
+and solves a model of its own, which the limit cannot interrupt)."""
 
 
 def coarse_start(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenario,
@@ -186,6 +189,9 @@ def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
     if start_from:
         solver.last, solver.warm_start = start_from, True
     if deadline is not None:
+        if deadline.reached():  # compiling the model for HiGHS alone would overrun the limit
+            timings["solve_s"] = timings.get("solve_s", 0.0) + time.perf_counter() - start
+            return "time_limit", None
         solver.time_limit_s = deadline.left_s()
     status, gap = run_highs(model, solver)
     timings["solve_s"] = timings.get("solve_s", 0.0) + time.perf_counter() - start
@@ -263,7 +269,7 @@ class Resolver:
                 self._key, self._prepared, self._model, self._solver = key, prepared, model, solver
         first = None
         if not reused and len(prepared.inputs.profiles) >= COARSE_START_MIN_SITE_PERIODS \
-                and not prepared.periods.full_year:
+                and not prepared.periods.full_year and deadline.left_s() > COARSE_START_MIN_LEFT_S:
             start = time.perf_counter()
             first = coarse_start(model, prepared, scenario, self.catalogue, solver, deadline)
             timings["coarse_start_s"] = time.perf_counter() - start
