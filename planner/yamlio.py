@@ -204,18 +204,13 @@ def read_text_limited(path: Path, limit: int = MAX_YAML_BYTES) -> str:
     ``limit + 1`` bytes are read whatever the file claims its size is.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
-            raise ValueError(f"it is {kind} (a FIFO, a device or a socket cannot be read)"
-                             if kind != "a directory" else "it is a directory")
-        with os.fdopen(fd, "rb", closefd=True) as handle:
-            fd = -1
-            data = handle.read(limit + 1)
-    finally:
-        if fd >= 0:
-            os.close(fd)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # checked before reading: io refuses a directory on its own
+        os.close(fd)
+        raise ValueError("it is a directory" if stat.S_ISDIR(mode) else "it is not a regular "
+                         "file (a FIFO, a device or a socket cannot be read)")
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"file is over {limit:,} bytes; scenario files are limited to "
                          f"{limit:,} bytes")

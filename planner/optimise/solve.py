@@ -495,8 +495,7 @@ def _unchecked(plan: Plan, mode: FullYearCheck, why: str) -> Plan:
     """``plan`` as read from the representative days, saying why it was not checked."""
     out = dataclasses.replace(plan, explanation=[*plan.explanation, why],
                               meta={**plan.meta})
-    out.meta["full_year_check"] = {"mode": mode.value, "skipped": why,
-                                   "cut_short": why, "holds": None}
+    out.meta["full_year_check"] = {"mode": mode.value, "cut_short": why, "holds": None}
     return out
 
 

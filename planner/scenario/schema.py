@@ -9,6 +9,7 @@ Identifiers (sites, accelerators, models) are checked against the catalogue in
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from enum import StrEnum
@@ -87,30 +88,37 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name) if info.field_name else None
-        if field is None:
+        kind = _number_kind(cls, info.field_name)
+        if kind is None or isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
-        annotation = field.annotation
-        if _wants_number(annotation) and (why := _not_a_number(value)):
-            raise ValueError(why)
-        args = typing.get_args(annotation)
-        if typing.get_origin(annotation) in (list, dict) and args and _wants_number(args[-1]) \
-                and isinstance(value, (list, dict)):
+        if kind == "number":
+            if why := _not_a_number(value):
+                raise ValueError(why)
+        elif isinstance(value, (list, dict)):
             pairs = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in pairs:
                 if why := _not_a_number(item):
                     raise ValueError(f"{key}: {why}" if isinstance(value, dict) else why)
         return value
-        annotation = field.annotation
-        origin = typing.get_origin(annotation)
-        if isinstance(value, bool) and _wants_number(annotation):
-            raise ValueError(f"a number is required, not {str(value).lower()}")
-        if origin in (list, dict) and isinstance(value, (list, dict)):
-            inner = typing.get_args(annotation)[-1] if typing.get_args(annotation) else Any
-            items = value.values() if isinstance(value, dict) else value
-            if _wants_number(inner) and any(isinstance(v, bool) for v in items):
-                raise ValueError("numbers are required, not true/false")
-        return value
+
+
+@functools.cache
+def _number_kind(model: type[BaseModel], name: str | None) -> str | None:
+    """``number``, ``numbers`` (a list or mapping of them) or ``None`` for a model's field.
+
+    Read once per (model, field) from the annotation: the validator runs on every field
+    of every scenario a study validates, so it must not inspect types each time.
+    """
+    field = model.model_fields.get(name) if name else None
+    if field is None:
+        return None
+    annotation = field.annotation
+    if _wants_number(annotation):
+        return "number"
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (list, dict) and args and _wants_number(args[-1]):
+        return "numbers"
+    return None
 
 
 class Precision(StrEnum):
