@@ -87,14 +87,27 @@ def profile_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
                                     allowed=f"{low:g} to {high:g}"))
     if problems:
         return problems
-    for site, part in frame.groupby("site", sort=True):
-        hours = part["time_utc"].sort_values()
-        step = hours.diff().dropna()
-        repeated = int(hours.duplicated().sum())
-        if len(part) != HOURS_PER_YEAR or repeated or (step != pd.Timedelta(hours=1)).any():
+    # every site's hours in order, checked at once (a groupby per site took 0.13 s)
+    codes, site_ids = pd.factorize(frame["site"], sort=True)
+    hours = times.to_numpy(dtype="datetime64[ns]")  # UTC; tz-aware gives objects otherwise
+    order = np.lexsort((hours, codes))
+    first = np.searchsorted(codes[order], np.arange(len(site_ids)))
+    hours = hours[order]
+    step = np.diff(hours)
+    inner = np.ones(len(hours), bool)
+    inner[first] = False  # the first hour of a site has no step from the site before
+    step_ok = np.concatenate([[True], step == np.timedelta64(1, "h")]) | ~inner
+    repeat = np.concatenate([[False], step == np.timedelta64(0, "h")]) & inner
+    gap = np.concatenate([[False], step > np.timedelta64(1, "h")]) & inner
+    bounds = np.append(first, len(hours))
+    for k, site in enumerate(site_ids):
+        part = slice(bounds[k], bounds[k + 1])
+        n = bounds[k + 1] - bounds[k]
+        repeated = int(repeat[part].sum())
+        if n != HOURS_PER_YEAR or repeated or not step_ok[part].all():
             problems.append(Problem(
-                f"site {site}: {len(part):,} rows, {repeated:,} repeated hours, "
-                f"{int((step > pd.Timedelta(hours=1)).sum()):,} gaps; every site needs the "
+                f"site {site}: {n:,} rows, {repeated:,} repeated hours, "
+                f"{int(gap[part].sum()):,} gaps; every site needs the "
                 f"{HOURS_PER_YEAR:,} consecutive hours of its reference year", file=file,
                 field="time_utc"))
     return problems
