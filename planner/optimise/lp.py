@@ -49,6 +49,9 @@ class LinearProgram:
         self.row_lower: list[np.ndarray] = []
         self.row_upper: list[np.ndarray] = []
         self.n_rows = 0
+        self.basic: list[np.ndarray] = []
+        self.at_upper: list[np.ndarray] = []
+        self.tight: list[np.ndarray] = []
 
     def add_cols(self, n: int, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
         """``n`` new columns; returns their indices."""
@@ -68,6 +71,48 @@ class LinearProgram:
         self.row_upper.append(np.broadcast_to(np.asarray(upper, float), (n,)).copy())
         self.n_rows += n
         return np.arange(offset, offset + n)
+
+    def cost_of(self, cols: np.ndarray) -> np.ndarray:
+        """Costs of columns ``cols`` as added."""
+        return np.concatenate(self.cost)[cols]
+
+    def hint_basis(self, basic: np.ndarray, tight_rows: np.ndarray,
+                   at_upper: np.ndarray | None = None) -> None:
+        """Hint a starting basis for the next fresh solve.
+
+        ``basic`` columns, one per row of ``tight_rows`` held at its bound; every other
+        row's activity basic, every other column at its lower bound (``at_upper``: at its
+        upper). Used when HiGHS starts afresh (no warm instance);
+        a good guess saves the dual simplex most of its iterations, a poor one only time.
+        """
+        self.basic.append(np.asarray(basic, int))
+        self.tight.append(np.asarray(tight_rows, int))
+        if at_upper is not None:
+            self.at_upper.append(np.asarray(at_upper, int))
+
+    def _basis(self, keep_col: np.ndarray, keep_row: np.ndarray,
+               upper: np.ndarray) -> highspy.HighsBasis | None:
+        """The hinted basis on the kept columns and rows (HiGHS completes it if short)."""
+        if not self.basic:
+            return None
+        status = highspy.HighsBasisStatus
+        col = np.zeros(self.n_cols, np.int8)  # 0 kLower, 1 kBasic, 2 kUpper
+        for idx in self.at_upper:
+            col[idx] = 2
+        for idx in self.basic:
+            col[idx] = 1
+        row = np.ones(self.n_rows, np.int8)
+        for idx in self.tight:
+            row[idx] = 0
+        col = col[keep_col]
+        col[(col == 2) & ~np.isfinite(upper)] = 0
+        codes = (status.kLower, status.kBasic, status.kUpper)
+        basis = highspy.HighsBasis()
+        basis.col_status = [codes[c] for c in col]
+        basis.row_status = [codes[r] for r in row[keep_row]]
+        basis.valid = True
+        basis.alien = True  # HiGHS repairs a count or rank that does not fit
+        return basis
 
     def _reduced(self):
         """Costs, bounds and matrix without zero-fixed columns and the rows left empty.
@@ -93,7 +138,7 @@ class LinearProgram:
         matrix = sp.csc_matrix((vals[entry], (new_row[rows[entry]], new_col[cols[entry]])),
                                shape=(int(keep_row.sum()), int(keep_col.sum())))
         matrix.sum_duplicates()
-        return (broken, keep_col, cost[keep_col], lower[keep_col], upper[keep_col],
+        return (broken, keep_col, keep_row, cost[keep_col], lower[keep_col], upper[keep_col],
                 row_lower[keep_row], row_upper[keep_row], matrix)
 
     def solve(self, threads: int = 1, time_limit_s: float | None = None,
@@ -104,7 +149,8 @@ class LinearProgram:
         ``warm``: reuse its HiGHS instance and basis when the matrix is the same as last
         time (see the module docstring); it then holds this solve for the next one.
         """
-        broken, keep_col, cost, lower, upper, row_lower, row_upper, matrix = self._reduced()
+        (broken, keep_col, keep_row, cost, lower, upper, row_lower, row_upper,
+         matrix) = self._reduced()
         if broken:  # a row of zero-fixed columns that 0 does not satisfy
             return "Infeasible", np.zeros(self.n_cols)
         signature = (keep_col.tobytes(), matrix.indptr.tobytes(),
@@ -130,6 +176,9 @@ class LinearProgram:
             h = highspy.Highs()
             h.setOptionValue("output_flag", False)
             h.passModel(lp)
+            basis = self._basis(keep_col, keep_row, upper)
+            if basis is not None:
+                h.setBasis(basis)
         # HiGHS keeps one thread scheduler per process and refuses another thread count
         # once it runs (as highs_bridge.solve does, reset it first)
         highspy.Highs.resetGlobalScheduler(True)
