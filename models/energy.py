@@ -193,9 +193,14 @@ def _add_renewable_share(m, inp: ModelInputs) -> None:
                                doc="grid, standby and gas energy [MWh/yr]")
         m.fossil_mwh_definition = pyo.Constraint(m.SITES, rule=lambda m, s: (
             m.fossil_mwh[s] == sum(w[t] * m.fossil_mw[s, t] for t in m.periods_of[s])))
+        # the demand total as a variable: the lever then scales one matrix entry, which a
+        # re-solve for another share changes in place (highs_bridge.resolve_fixed)
+        m.demand_mwh = pyo.Var(within=pyo.NonNegativeReals,
+                               doc="facility plus heat-pump energy [MWh/yr]")
+        m.demand_mwh_definition = pyo.Constraint(expr=m.demand_mwh == sum(
+            w[t] * m.demand_mw[s, t] for (s, t) in m.SITE_PERIODS))
         m.renewable_share_annual = pyo.Constraint(expr=sum(
-            m.fossil_mwh[s] - m.go_mwh[s] for s in m.SITES) <= (1 - share) * sum(
-            w[t] * m.demand_mw[s, t] for (s, t) in m.SITE_PERIODS)
+            m.fossil_mwh[s] - m.go_mwh[s] for s in m.SITES) <= (1 - share) * m.demand_mwh
             + (short if short is not None else 0),
             doc="annual renewable share: renewable energy consumed (net of curtailment), "
                 "plus grid energy certified by guarantees of origin")

@@ -29,6 +29,18 @@ class HighsSettings:
     seed: int
     warm_start: bool = False
     last: dict[int, float] = field(default_factory=dict)  # id(var) -> value
+    compiled: Compiled | None = field(default=None, repr=False)  # of the last solve
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The standard form HiGHS was last given: model, columns, rows and matrix."""
+
+    model_id: int
+    info: object  # LinearStandardFormCompiler's result
+    lp: highspy.HighsLp
+    maximise: bool
+    params: dict[str, float]  # mutable Params (levers) at compile time
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,11 @@ def solve(model: pyo.ConcreteModel, settings: HighsSettings) -> Outcome:
     h.setOptionValue("random_seed", int(settings.seed))
     h.setOptionValue("time_limit", float(settings.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
-    h.passModel(_lp(info))
+    lp = _lp(info)
+    settings.compiled = Compiled(id(model), info, lp, maximise, {
+        p.name: float(pyo.value(p)) for p in model.component_objects(pyo.Param)
+        if p.mutable and not p.is_indexed()})
+    h.passModel(lp)
     columns = info.columns
     if settings.warm_start and settings.last:
         start = highspy.HighsSolution()
@@ -100,6 +116,61 @@ def solve(model: pyo.ConcreteModel, settings: HighsSettings) -> Outcome:
         start.value_valid = True
         h.setSolution(start)
     h.run()
+    integer = any(v.is_integer() or v.is_binary() for v in columns)
+    return _outcome(h, model, columns, settings, maximise, integer)
+
+
+def resolve_fixed(model: pyo.ConcreteModel, settings: HighsSettings,
+                  scaled: list[tuple[object, object, float]]) -> Outcome | None:
+    """Re-solve the model ``settings`` last compiled as an LP, without compiling it again.
+
+    Every integer column is fixed at the last solution; ``scaled`` lists (constraint,
+    variable, factor): the matrix entry multiplied by the factor (a lever that scales one
+    coefficient, as the renewable share does ``demand_mwh``'s). ``None`` (compile
+    afresh instead) when the last compile is not of ``model``, a named entry is not in
+    it, or there is no last solution. A compile costs as much as the build (demo-tiny
+    0.04 s); this costs the HiGHS run.
+    """
+    compiled = settings.compiled
+    if compiled is None or compiled.model_id != id(model) or not settings.last:
+        return None
+    info, columns = compiled.info, compiled.info.columns
+    row_of = {id(con): i for i, (con, _) in enumerate(info.rows)}
+    col_of = {id(var): j for j, var in enumerate(columns)}
+    matrix = info.A.tocsc()
+    entries = []
+    for con, var, factor in scaled:
+        i, j = row_of.get(id(con)), col_of.get(id(var))
+        if i is None or j is None:
+            return None
+        start, end = matrix.indptr[j], matrix.indptr[j + 1]
+        at = np.flatnonzero(matrix.indices[start:end] == i)
+        if not len(at):
+            return None
+        entries.append((i, j, float(matrix.data[start + at[0]]) * factor))
+    integer = np.array([v.is_integer() or v.is_binary() for v in columns])
+    fixed = np.flatnonzero(integer)
+    values = np.array([round(settings.last.get(id(columns[j]), 0.0)) for j in fixed], float)
+    highspy.Highs.resetGlobalScheduler(True)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", int(settings.threads))
+    h.setOptionValue("random_seed", int(settings.seed))
+    h.setOptionValue("time_limit", float(settings.time_limit_s))
+    h.passModel(compiled.lp)
+    if len(fixed):
+        h.changeColsIntegrality(len(fixed), fixed.astype(np.int32), np.array(
+            [highspy.HighsVarType.kContinuous] * len(fixed)))
+        h.changeColsBounds(len(fixed), fixed.astype(np.int32), values, values)
+    for i, j, value in entries:
+        h.changeCoeff(i, j, value)
+    h.run()
+    return _outcome(h, model, columns, settings, compiled.maximise, False)
+
+
+def _outcome(h: highspy.Highs, model: pyo.ConcreteModel, columns, settings: HighsSettings,
+             maximise: bool, integer: bool) -> Outcome:
+    """How the run of ``h`` ended; its solution loaded into ``model`` when there is one."""
     status = h.getModelStatus()
     info_h = h.getInfo()
     has_solution = info_h.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -119,7 +190,6 @@ def solve(model: pyo.ConcreteModel, settings: HighsSettings) -> Outcome:
     settings.last = {id(v): float(value) for v, value in zip(columns, x, strict=True)}
     sign = -1.0 if maximise else 1.0
     objective = sign * float(info_h.objective_function_value)
-    integer = bool(any(v.is_integer() or v.is_binary() for v in columns))
     bound = sign * float(info_h.mip_dual_bound) if integer else objective
     gap = float(info_h.mip_gap) if integer else 0.0
     if not np.isfinite(gap):

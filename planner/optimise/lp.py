@@ -106,10 +106,10 @@ class LinearProgram:
             row[idx] = 0
         col = col[keep_col]
         col[(col == 2) & ~np.isfinite(upper)] = 0
-        codes = (status.kLower, status.kBasic, status.kUpper)
+        codes = np.array([status.kLower, status.kBasic, status.kUpper], dtype=object)
         basis = highspy.HighsBasis()
-        basis.col_status = [codes[c] for c in col]
-        basis.row_status = [codes[r] for r in row[keep_row]]
+        basis.col_status = codes[col].tolist()
+        basis.row_status = codes[row[keep_row]].tolist()
         basis.valid = True
         basis.alien = True  # HiGHS repairs a count or rank that does not fit
         return basis

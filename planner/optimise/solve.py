@@ -453,6 +453,7 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
     if result.breaks and mode == FullYearCheck.repair and _share_only(result) and not cut:
         start = time.perf_counter()
         lp = highs(settings.time_limit_s, settings.mip_gap_frac, settings.threads, settings.seed)
+        lp.compiled, lp.last = solver.compiled, dict(solver.last)  # re-solved without a compile
         repaired = _repair_share(model, prepared, scenario, lp, plan, result, check, meta, rounds,
                                  deadline)
         timings["repair_s"] = timings.get("repair_s", 0.0) + time.perf_counter() - start
@@ -549,6 +550,22 @@ def first_share_slope(representative: pd.DataFrame, full_year: pd.DataFrame) -> 
     return float(min(MAX_FIRST_SLOPE, max(1.0, (1.0 - m_r) / (1.0 - m_f))))
 
 
+def _resolve_share(model: pyo.ConcreteModel, solver: HighsSettings, aim: float):
+    """The energy re-solve at share target ``aim``, integers fixed.
+
+    From the MIP's own compile where it can (the annual share scales one matrix entry,
+    ``demand_mwh``'s coefficient, by ``1 - share``), else compiled afresh.
+    """
+    compiled = solver.compiled
+    base = None if compiled is None else compiled.params.get("renewable_share_frac")
+    if base is not None and base < 1.0 and hasattr(model, "renewable_share_annual"):
+        out = highs_bridge.resolve_fixed(model, solver, [
+            (model.renewable_share_annual, model.demand_mwh, (1.0 - aim) / (1.0 - base))])
+        if out is not None:
+            return out
+    return highs_bridge.solve(model, solver)
+
+
 def _fix_integers(model: pyo.ConcreteModel) -> list:
     fixed = []
     for var in model.component_data_objects(pyo.Var):
@@ -593,7 +610,7 @@ def _repair_share(model: pyo.ConcreteModel, prepared: Prepared, scenario: Scenar
                     break
                 solver.time_limit_s = deadline.left_s()
             lever.set_value(aim)
-            out = highs_bridge.solve(model, solver)
+            out = _resolve_share(model, solver, aim)
             if out.status != "optimal":
                 rounds.append({"repair": f"representative-day share raised to {aim:.1%}",
                                "result": f"the energy re-solve ended {out.status}"})

@@ -95,3 +95,46 @@ def test_the_full_year_replay_is_the_same_with_and_without_its_starting_basis(mo
         assert hinted.kpis[key] == pytest.approx(plain.kpis[key], rel=1e-7, abs=1e-6)
     np.testing.assert_allclose(hinted.hourly["grid_import_mw"], plain.hourly["grid_import_mw"],
                                atol=1e-6)
+
+
+def _share_model():
+    """min f + 3 r + 2 y: f + r >= d = 10, r <= 4 y (y integer), f <= (1 - s) d."""
+    import pyomo.environ as pyo
+
+    m = pyo.ConcreteModel()
+    m.s = pyo.Param(initialize=0.5, mutable=True)
+    m.f, m.r, m.d = (pyo.Var(within=pyo.NonNegativeReals) for _ in range(3))
+    m.y = pyo.Var(within=pyo.Integers, bounds=(0, 5))
+    m.demand = pyo.Constraint(expr=m.d == 10)
+    m.supply = pyo.Constraint(expr=m.f + m.r >= m.d)
+    m.nodes = pyo.Constraint(expr=m.r <= 4 * m.y)
+    m.share = pyo.Constraint(expr=m.f <= (1 - m.s) * m.d)
+    m.cost = pyo.Objective(expr=m.f + 3 * m.r + 2 * m.y)
+    return m
+
+
+def test_a_share_re_solve_without_a_compile_fixes_the_nodes_and_scales_one_entry():
+    from planner.optimise import highs_bridge
+    from planner.optimise.highs_bridge import HighsSettings
+
+    m = _share_model()
+    settings = HighsSettings(10.0, 0.0, 1, 0)
+    first = highs_bridge.solve(m, settings)
+    assert first.objective == pytest.approx(24.0)  # y = 2, r = 5, f = 5
+    # share 0.7 with 2 nodes: f <= 3, r = 7: 3 + 21 + 4
+    again = highs_bridge.resolve_fixed(m, settings, [(m.share, m.d, (1 - 0.7) / (1 - 0.5))])
+    assert again.status == "optimal" and again.objective == pytest.approx(28.0)
+    assert m.y.value == 2 and m.r.value == pytest.approx(7.0)
+    m.s.set_value(0.7)
+    m.y.fix(2)
+    compiled = highs_bridge.solve(m, HighsSettings(10.0, 0.0, 1, 0))
+    assert compiled.objective == pytest.approx(again.objective)
+    # share 0.9 needs r = 9 > 4 * 2: no plan with the nodes fixed
+    m.y.unfix()
+    highs_bridge.solve(m, settings)
+    m.s.set_value(0.5)
+    assert highs_bridge.resolve_fixed(m, settings, [(m.share, m.d, (1 - 0.9) / (1 - 0.7))]
+                                      ).status == "infeasible"
+    # another model, or an entry the compile does not have: compile afresh (None)
+    assert highs_bridge.resolve_fixed(_share_model(), settings, []) is None
+    assert highs_bridge.resolve_fixed(m, settings, [(m.share, m.r, 2.0)]) is None
