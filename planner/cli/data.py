@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from planner.catalogue import TABLES, load_catalogue
-from planner.catalogue.load import PROFILES_FILE
 from planner.cli.render import frame_records, handle_errors, out, print_frame, print_json
 from planner.errors import DataError, UsageError, did_you_mean, list_allowed
-from planner.profiles import importers
-from planner.profiles.build import (
-    EXTRACT_COUNTRIES,
-    EXTRACT_FILE,
-    build_profiles,
-    write_parquet_atomic,
-)
-from planner.profiles.check import check_profiles
-from planner.profiles.entsoe_generation import extract_generation
+
+if TYPE_CHECKING:  # the catalogue, profiles and pandas are imported inside the commands,
+    import pandas as pd  # so that `gigaplan --help` does not pay for them
 
 app = typer.Typer(help="Browse, validate and rebuild the data catalogue.", no_args_is_help=True)
 
@@ -29,6 +20,8 @@ Json = Annotated[bool, typer.Option("--json", help="one JSON document on stdout"
 
 
 def _spec(table: str):
+    from planner.catalogue import TABLES
+
     if table not in TABLES:
         raise UsageError.single(f"unknown table '{table}'{did_you_mean(table, TABLES)}",
                                 field="TABLE", allowed=list_allowed(TABLES))
@@ -46,6 +39,10 @@ def _estimated_count(frame: pd.DataFrame) -> int:
 @handle_errors
 def list_tables(data: DataDir = None, json: Json = False) -> None:
     """List the catalogue tables with row counts and what they hold."""
+    import pandas as pd
+
+    from planner.catalogue import TABLES, load_catalogue
+
     cat = load_catalogue(data)
     rows = [{"table": name, "file": spec.file, "rows": len(cat.tables[name]),
              "columns": len(spec.column_names), "estimated_figures": _estimated_count(
@@ -62,6 +59,10 @@ def show(table: Annotated[str, typer.Argument(help="table name, see `gigaplan da
          columns: Annotated[bool, typer.Option("--columns", help="show column specs")] = False,
          data: DataDir = None, json: Json = False) -> None:
     """Show a table's rows, or with --columns its columns, units and ranges."""
+    import pandas as pd
+
+    from planner.catalogue import load_catalogue
+
     spec = _spec(table)
     if columns:
         rows = [{"column": c, "kind": spec.column(c).kind, "unit": spec.column(c).unit,
@@ -81,6 +82,10 @@ def show(table: Annotated[str, typer.Argument(help="table name, see `gigaplan da
 @handle_errors
 def validate(data: DataDir = None, json: Json = False) -> None:
     """Check every table (units, ranges, keys, sources) and the hourly profiles."""
+    from planner.catalogue import load_catalogue
+    from planner.catalogue.load import PROFILES_FILE
+    from planner.profiles.check import check_profiles
+
     cat = load_catalogue(data)
     problems = check_profiles(cat.profiles, cat, str(cat.data_dir / PROFILES_FILE))
     if problems:
@@ -111,6 +116,10 @@ def build(sites: Annotated[str | None, typer.Option(help="comma-separated site i
           out_file: Annotated[Path | None, typer.Option("--out", help="Parquet file")] = None,
           data: DataDir = None) -> None:
     """Rebuild the hourly profiles of every site from the ENTSO-E extract and pvlib."""
+    from planner.catalogue import load_catalogue
+    from planner.catalogue.load import PROFILES_FILE
+    from planner.profiles.build import build_profiles, write_parquet_atomic
+
     cat = load_catalogue(data)
     chosen = None
     if sites:
@@ -132,6 +141,8 @@ def extract(cache_dir: Annotated[Path, typer.Option(help="folder of {year}_{CC}_
             year: int = 2019, data: DataDir = None) -> None:
     """Import ENTSO-E generation per production type into data/raw (see SOURCES.md)."""
     from planner.catalogue import default_data_dir
+    from planner.profiles.build import EXTRACT_COUNTRIES, EXTRACT_FILE, write_parquet_atomic
+    from planner.profiles.entsoe_generation import extract_generation
 
     data_dir = data or default_data_dir()
     frame, gaps = extract_generation(cache_dir, year, EXTRACT_COUNTRIES)
@@ -149,6 +160,11 @@ def import_file(kind: Annotated[str, typer.Argument(help="pvgis | ninja | entsoe
                 out_file: Annotated[Path | None, typer.Option("--out", help="write Parquet")] = None,
                 json: Json = False) -> None:
     """Import an external hourly file (PVGIS TMY, Renewables.ninja, ENTSO-E prices)."""
+    import pandas as pd
+
+    from planner.profiles import importers
+    from planner.profiles.build import write_parquet_atomic
+
     readers = importers.READERS
     if kind not in readers:
         raise UsageError.single(f"unknown import kind '{kind}'{did_you_mean(kind, readers)}",

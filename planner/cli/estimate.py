@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from planner.catalogue import load_catalogue
 from planner.cli.render import format_value, handle_errors, out, print_frame, print_json
 from planner.errors import UsageError
-from planner.roofline import api, calibration
 
 app = typer.Typer(help="Estimate training, inference and HPC performance (roofline core).",
                   no_args_is_help=True)
@@ -55,6 +53,9 @@ def train(
     data: DataDir = None, json: Json = False,
 ) -> None:
     """Time, GPUs, layout, MFU, memory and energy of a training run."""
+    from planner.catalogue import load_catalogue
+    from planner.roofline import api
+
     if model and (params or active_params):
         raise UsageError.single("give --model or --params/--active-params, not both")
     pinned = {k: v for k, v in {"tp": tp, "pp": pp, "cp": cp, "ep": ep}.items() if v is not None}
@@ -103,6 +104,9 @@ def infer(
     data: DataDir = None, json: Json = False,
 ) -> None:
     """Tokens/s per GPU under latency targets, and GPUs for a demand."""
+    from planner.catalogue import load_catalogue
+    from planner.roofline import api
+
     est = api.estimate_inference(load_catalogue(data), accelerator, model, prompt_tokens,
                                  output_tokens, ttft_s, tpot_ms, _precision(precision), demand)
     if json:
@@ -133,6 +137,9 @@ def hpc(
     data: DataDir = None, json: Json = False,
 ) -> None:
     """Sustained throughput (Rmax for HPL), power and GFLOP/s per W of a fleet."""
+    from planner.catalogue import load_catalogue
+    from planner.roofline import api
+
     est = api.estimate_hpc(load_catalogue(data), kernel, accelerator, gpus, demand_pflops)
     if json:
         print_json(est.as_dict())
@@ -151,6 +158,9 @@ def hpc(
 @handle_errors
 def validate(data: DataDir = None, json: Json = False) -> None:
     """Predicted versus published: the calibration runs and HPL systems."""
+    from planner.catalogue import load_catalogue
+    from planner.roofline import calibration
+
     cat = load_catalogue(data)
     runs, systems = calibration.training_runs(cat), calibration.hpl_systems(cat)
     if json:

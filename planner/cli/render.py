@@ -8,14 +8,16 @@ import re
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from planner.errors import GigaplanError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -105,6 +107,8 @@ def format_value(value: Any) -> str:
 
 def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
     """A DataFrame as a rich table; numbers right-aligned."""
+    import pandas as pd
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])

@@ -7,14 +7,9 @@ from typing import Annotated
 
 import typer
 
-from planner.catalogue import load_catalogue
 from planner.cli.flags import check_time_limit
 from planner.cli.render import err, handle_errors, out
 from planner.errors import UsageError
-from planner.optimise import load_plan, solve
-from planner.report import study_to_excel, to_excel
-from planner.report.sheet import check_target
-from planner.scenario import load_scenario
 
 EXIT_INFEASIBLE = 3
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -43,6 +38,8 @@ def command(path: Annotated[Path, typer.Argument(help="plan folder (from `gigapl
 
 @handle_errors
 def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float | None) -> str:
+    from planner.report.sheet import check_target  # imported here: `--help` stays quick
+
     if xlsx is None:
         raise UsageError.single("required: the workbook to write, e.g. --xlsx plan.xlsx",
                                 field="--xlsx")
@@ -51,6 +48,11 @@ def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float 
     if time_limit is not None and kind != "scenario":
         raise UsageError.single("applies only to a scenario file", field="--time-limit")
     check_time_limit(time_limit)
+    from planner.catalogue import load_catalogue
+    from planner.optimise import load_plan, solve
+    from planner.report import study_to_excel, to_excel
+    from planner.scenario import load_scenario
+
     if kind == "study":
         from planner.study import load  # the study package is imported only when needed
 

@@ -6,14 +6,13 @@ import json as jsonlib
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from planner.catalogue import load_catalogue
 from planner.cli.render import handle_errors, out, print_error, print_frame, print_json
 from planner.errors import ScenarioError
-from planner.scenario import Scenario, load_scenario
-from planner.scenario.summary import summarise
+
+# the catalogue, the schema and pandas are imported inside the commands, so that
+# `gigaplan --help` does not pay for them
 
 app = typer.Typer(help="Validate and describe scenario files.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
@@ -22,6 +21,8 @@ DataDir = Annotated[Path | None, typer.Option("--data", help="catalogue folder (
 
 def print_summary(summary: dict) -> None:
     """Human-readable scenario summary."""
+    import pandas as pd
+
     out.print(f"[bold]{summary['name']}[/]  (scenario {summary['scenario_hash']}, "
               f"data {summary['data_version']})", markup=True)
     if summary["description"]:
@@ -50,6 +51,9 @@ def print_summary(summary: dict) -> None:
 def validate(files: Annotated[list[Path], typer.Argument(help="scenario YAML files")],
              data: DataDir = None, json: Json = False) -> None:
     """Validate scenario files against the schema and the catalogue; print summaries."""
+    from planner.scenario import load_scenario
+    from planner.scenario.summary import summarise
+
     catalogue = _catalogue(data)
     results, failed = [], 0
     for file in files:
@@ -75,6 +79,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scenario YAML fil
 
 @handle_errors
 def _catalogue(data: Path | None):
+    from planner.catalogue import load_catalogue
+
     return load_catalogue(data)
 
 
@@ -83,6 +89,10 @@ def _catalogue(data: Path | None):
 def show(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
          data: DataDir = None, json: Json = False) -> None:
     """Summarise one scenario: workloads, candidate sites, options, policy."""
+    from planner.catalogue import load_catalogue
+    from planner.scenario import load_scenario
+    from planner.scenario.summary import summarise
+
     catalogue = load_catalogue(data)
     summary = summarise(load_scenario(file, catalogue), catalogue)
     if json:
@@ -94,4 +104,6 @@ def show(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
 @app.command("schema")
 def schema() -> None:
     """Print the scenario JSON Schema (for editor autocompletion)."""
+    from planner.scenario import Scenario
+
     typer.echo(jsonlib.dumps(Scenario.model_json_schema(), indent=2))

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from planner.catalogue import load_catalogue
 from planner.cli.flags import check_gap, check_threads, check_time_limit
 from planner.cli.render import err, format_value, handle_errors, out, print_frame, print_json
-from planner.optimise import Plan, solve
-from planner.report.labels import KPI_LABELS
-from planner.scenario import load_scenario
+
+if TYPE_CHECKING:  # imported when a command runs: `gigaplan --help` does not pay for them
+    from planner.optimise import Plan
 
 EXIT_INFEASIBLE = 3
 
 
 def print_plan(plan: Plan) -> None:
     """Human summary: status, KPIs, sites, fleet, workloads, costs."""
+    from planner.report.labels import KPI_LABELS
+
     gap = "" if plan.gap is None else f", proven gap {plan.gap:.2%}"
     out.print(f"[bold]{plan.meta.get('scenario')}[/]: {plan.status}{gap} (scenario "
               f"{plan.meta.get('scenario_hash')}, data {plan.meta.get('data_version')})",
@@ -110,6 +111,10 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
 
 @handle_errors
 def _solve(file, out_dir, time_limit, gap, threads, data) -> Plan:
+    from planner.catalogue import load_catalogue
+    from planner.optimise import solve
+    from planner.scenario import load_scenario
+
     check_time_limit(time_limit)
     check_gap(gap)
     check_threads(threads)

@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from planner.catalogue import load_catalogue
 from planner.cli.render import err, handle_errors, out, print_frame
 from planner.errors import UsageError
-from planner.study import StudyPlan, load_study, run_study
-from planner.study import runner as study_runner
+
+if TYPE_CHECKING:  # the study package is imported when a study runs (`--help` stays quick)
+    from planner.study import StudyPlan
 
 EXIT_INTERRUPTED = 130
 
 
-class BarProgress(study_runner.Progress):
-    """A rich progress bar on stderr: done, failed, remaining and time left."""
+class BarProgress:
+    """A rich progress bar on stderr: done, failed, remaining, time elapsed and left.
+
+    Implements :class:`planner.study.Progress`.
+    """
 
     def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.bar = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(),
             TextColumn("{task.completed}/{task.total} done, {task.fields[failed]} failed, "
-                       "{task.fields[remaining]} remaining"),
-            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=err,
-            transient=False)
+                       "{task.fields[remaining]} remaining;"),
+            TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(),
+            TextColumn("left"), console=err, transient=False)
         self.task = None
         self.total = 0
 
@@ -88,6 +98,9 @@ def command(
 
 @handle_errors
 def _dry_run(file: Path, data: Path | None) -> None:
+    from planner.catalogue import load_catalogue
+    from planner.study import load_study
+
     sp = load_study(file, load_catalogue(data))
     _describe(sp)
     import pandas as pd
@@ -108,6 +121,8 @@ def _run(file, out_dir, workers, scheduler, cluster, restart, retry_failed, no_r
          quiet, data):
     if out_dir is None:
         raise UsageError.single("is required: the folder for the study's results", field="--out")
+    from planner.study import run_study
+
     progress = None if quiet else BarProgress()
     try:
         return run_study(file, out_dir, workers=workers, scheduler=scheduler, cluster=cluster,
