@@ -84,6 +84,17 @@ def _lp(info) -> highspy.HighsLp:
     return lp
 
 
+def _highs(settings: HighsSettings) -> highspy.Highs:
+    """A quiet HiGHS instance with the threads, seed and time limit of ``settings``."""
+    highspy.Highs.resetGlobalScheduler(True)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", int(settings.threads))
+    h.setOptionValue("random_seed", int(settings.seed))
+    h.setOptionValue("time_limit", float(settings.time_limit_s))
+    return h
+
+
 def solve(model: pyo.ConcreteModel, settings: HighsSettings) -> Outcome:
     """Compile, solve with HiGHS and load the incumbent into ``model`` when there is one.
 
@@ -96,12 +107,7 @@ def solve(model: pyo.ConcreteModel, settings: HighsSettings) -> Outcome:
         return Outcome("infeasible")
     maximise = any(obj.sense == pyo.maximize for obj in model.component_data_objects(
         pyo.Objective, active=True))
-    highspy.Highs.resetGlobalScheduler(True)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", int(settings.threads))
-    h.setOptionValue("random_seed", int(settings.seed))
-    h.setOptionValue("time_limit", float(settings.time_limit_s))
+    h = _highs(settings)
     h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
     lp = _lp(info)
     settings.compiled = Compiled(id(model), info, lp, maximise, {
@@ -151,12 +157,7 @@ def resolve_fixed(model: pyo.ConcreteModel, settings: HighsSettings,
     integer = np.array([v.is_integer() or v.is_binary() for v in columns])
     fixed = np.flatnonzero(integer)
     values = np.array([round(settings.last.get(id(columns[j]), 0.0)) for j in fixed], float)
-    highspy.Highs.resetGlobalScheduler(True)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", int(settings.threads))
-    h.setOptionValue("random_seed", int(settings.seed))
-    h.setOptionValue("time_limit", float(settings.time_limit_s))
+    h = _highs(settings)
     h.passModel(compiled.lp)
     if len(fixed):
         h.changeColsIntegrality(len(fixed), fixed.astype(np.int32), np.array(
