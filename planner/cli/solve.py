@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from planner.cli.flags import check_gap, check_threads, check_time_limit
+from planner.cli.progress import watched_solve
 from planner.cli.render import err, format_value, handle_errors, out, print_frame, print_json
 
 if TYPE_CHECKING:  # imported when a command runs: `gigaplan --help` does not pay for them
@@ -89,14 +90,22 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
             threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
             data: Annotated[Path | None, typer.Option("--data", help="catalogue folder")] = None,
             json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
+            quiet: Annotated[bool, typer.Option("--quiet", help="no progress on stderr")] = False,
             ) -> None:
     """Optimise a scenario: sites, fleet, cooling, energy, cost.
 
-    Exit 0 with a plan, 2 on bad input, 3 with the reasons when there is no plan: the
-    scenario is infeasible, the solver's answer is refused as a plan (no GPU for the
-    workloads asked, a negative cost), or none was found within the time limit.
+    Progress (phase, elapsed time, HiGHS' best plan and proven gap) goes to stderr.
+    Ctrl-C stops the solve with the best plan found so far (status "stopped", with its
+    gap); a second Ctrl-C aborts (exit 130, nothing written). Exit 0 with a plan, 2 on
+    bad input, 3 with the reasons when there is no plan: the scenario is infeasible, the
+    solver's answer is refused as a plan (no GPU for the workloads asked, a negative
+    cost), or none was found within the time limit or before the stop.
     """
-    plan = _solve(file, out_dir, time_limit, gap, threads, data)
+    try:
+        plan = _solve(file, out_dir, time_limit, gap, threads, data, quiet)
+    except KeyboardInterrupt:
+        err.print("aborted: nothing written", markup=False)
+        raise typer.Exit(130) from None
     if json:
         print_json(plan.summary())
     else:
@@ -109,17 +118,22 @@ def command(file: Annotated[Path, typer.Argument(help="scenario YAML file")],
         raise typer.Exit(EXIT_INFEASIBLE)
 
 
-@handle_errors
-def _solve(file, out_dir, time_limit, gap, threads, data) -> Plan:
+def _load_and_solve(progress, file, data, time_limit, gap, threads) -> Plan:
     from planner.catalogue import load_catalogue
     from planner.optimise import solve
     from planner.scenario import load_scenario
 
+    catalogue = load_catalogue(data)
+    return solve(load_scenario(file, catalogue), catalogue, time_limit, gap, threads, progress)
+
+
+@handle_errors
+def _solve(file, out_dir, time_limit, gap, threads, data, quiet=False) -> Plan:
     check_time_limit(time_limit)
     check_gap(gap)
     check_threads(threads)
-    catalogue = load_catalogue(data)
-    plan = solve(load_scenario(file, catalogue), catalogue, time_limit, gap, threads)
+    with watched_solve(Path(file).stem, quiet) as run:
+        plan = run(_load_and_solve, file, data, time_limit, gap, threads)
     if out_dir is not None:
         plan.save(out_dir)
     return plan

@@ -49,6 +49,8 @@ def status_line(plan: Plan) -> str:
     text = plan.status.replace("_", " ")
     if plan.status == "time_limit":
         text = "time limit reached; best plan found"
+    elif plan.status == "stopped":
+        text = "stopped on request; best plan found"
     if plan.gap is not None:
         text += f", proven gap {plan.gap:.2%}"
     timings = plan.meta.get("timings", {})

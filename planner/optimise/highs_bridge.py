@@ -16,6 +16,8 @@ import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from planner.optimise.progress import watch_highs
+
 INF = highspy.kHighsInf
 
 
@@ -84,14 +86,18 @@ def _lp(info) -> highspy.HighsLp:
     return lp
 
 
-def _highs(settings: HighsSettings) -> highspy.Highs:
-    """A quiet HiGHS instance with the threads, seed and time limit of ``settings``."""
+def _highs(settings: HighsSettings, maximise: bool) -> highspy.Highs:
+    """A quiet HiGHS instance with the threads, seed and time limit of ``settings``.
+
+    Watched by the active solve progress, if any (its better plans, its stop).
+    """
     highspy.Highs.resetGlobalScheduler(True)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", int(settings.threads))
     h.setOptionValue("random_seed", int(settings.seed))
     h.setOptionValue("time_limit", float(settings.time_limit_s))
+    watch_highs(h, maximise)
     return h
 
 
@@ -107,7 +113,7 @@ def solve(model: pyo.ConcreteModel, settings: HighsSettings) -> Outcome:
         return Outcome("infeasible")
     maximise = any(obj.sense == pyo.maximize for obj in model.component_data_objects(
         pyo.Objective, active=True))
-    h = _highs(settings)
+    h = _highs(settings, maximise)
     h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
     lp = _lp(info)
     settings.compiled = Compiled(id(model), info, lp, maximise, {
@@ -157,7 +163,7 @@ def resolve_fixed(model: pyo.ConcreteModel, settings: HighsSettings,
     integer = np.array([v.is_integer() or v.is_binary() for v in columns])
     fixed = np.flatnonzero(integer)
     values = np.array([round(settings.last.get(id(columns[j]), 0.0)) for j in fixed], float)
-    h = _highs(settings)
+    h = _highs(settings, compiled.maximise)
     h.passModel(compiled.lp)
     if len(fixed):
         h.changeColsIntegrality(len(fixed), fixed.astype(np.int32), np.array(

@@ -24,6 +24,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from planner.optimise.progress import watch_highs
+
 INF = highspy.kHighsInf
 
 
@@ -175,6 +177,7 @@ class LinearProgram:
             lp.a_matrix_.value_ = matrix.data
             h = highspy.Highs()
             h.setOptionValue("output_flag", False)
+            watch_highs(h)  # a stop asked for interrupts the replay too
             h.passModel(lp)
             basis = self._basis(keep_col, keep_row, upper)
             if basis is not None:

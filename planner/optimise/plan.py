@@ -21,7 +21,8 @@ class Plan:
     Attributes
     ----------
     status : ``optimal``, ``time_limit`` (best incumbent with its proven gap),
-        ``infeasible`` (then ``explanation`` says why in the user's terms) or ``error``.
+        ``stopped`` (the same, at a stop asked for: Cancel or Ctrl-C), ``infeasible``
+        (then ``explanation`` says why in the user's terms), ``refused`` or ``error``.
         For a plan, ``explanation`` holds notes on how it was made (cooling left out,
         pooled 24/7 matching).
     gap : proven relative MIP gap [-] (None without an incumbent).
@@ -51,8 +52,8 @@ class Plan:
 
     @property
     def has_solution(self) -> bool:
-        """True when the plan carries numbers (optimal or a time-limited incumbent)."""
-        return self.status in ("optimal", "time_limit") and bool(self.kpis)
+        """True when the plan carries numbers (optimal, or an incumbent at a limit or stop)."""
+        return self.status in ("optimal", "time_limit", "stopped") and bool(self.kpis)
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary of the CLI (status, gap, kpis, sites, explanation, timings)."""

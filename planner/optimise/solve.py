@@ -39,6 +39,7 @@ from planner.optimise.lp import WarmStart
 from planner.optimise.periods import add_days, mean_days
 from planner.optimise.plan import Plan
 from planner.optimise.prepare import Prepared, prepare, with_levers, with_periods
+from planner.optimise.progress import SolveProgress, active, watching
 from planner.scenario import Scenario, scenario_hash
 from planner.scenario.schema import FullYearCheck
 
@@ -53,24 +54,38 @@ class Deadline:
     Every HiGHS run (coarse start, MIP, second stage, full-year replay and repairs) gets
     what is left of it, and a check or repair step that finds nothing left is not
     started; the plan then says so. Reading inputs and building the model are not
-    interrupted.
+    interrupted. A stop asked for through ``progress`` ends it at once.
     """
 
     end: float  # time.monotonic() [s]
     limit_s: float
+    progress: SolveProgress | None = None
 
     @classmethod
-    def after(cls, limit_s: float) -> Deadline:
+    def after(cls, limit_s: float, progress: SolveProgress | None = None) -> Deadline:
         """The deadline ``limit_s`` seconds from now."""
-        return cls(time.monotonic() + limit_s, limit_s)
+        return cls(time.monotonic() + limit_s, limit_s, progress)
+
+    @property
+    def stopped(self) -> bool:
+        """A stop was asked for (Cancel in the explorer, Ctrl-C on the command line)."""
+        return self.progress is not None and self.progress.stopping
 
     def left_s(self) -> float:
-        """Seconds left, never below 0."""
+        """Seconds left, never below 0 (0 once a stop is asked for)."""
+        if self.stopped:
+            return 0.0
         return max(0.0, self.end - time.monotonic())
 
     def reached(self) -> bool:
         """No time left for another step."""
         return self.left_s() <= MIN_STEP_S
+
+    def reason(self) -> str:
+        """What ends the solve, in words: the time limit or the stop asked for."""
+        if self.stopped:
+            return "the stop asked for (Cancel or Ctrl-C)"
+        return f"the time limit of {self.limit_s:g} s"
 
 
 MIN_STEP_S = 0.05
@@ -185,6 +200,11 @@ def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
 
     The second stage runs for a lexicographic objective (most compute, least emissions).
     """
+    progress = active()
+    inp = prepared.inputs
+    if progress is not None:
+        progress.enter("solve", "PFLOP/s" if inp.maximise_compute else
+                       "t CO2/yr" if inp.minimise_emissions else "EUR/yr")
     start = time.perf_counter()
     if start_from:
         solver.last, solver.warm_start = start_from, True
@@ -195,8 +215,9 @@ def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
         solver.time_limit_s = deadline.left_s()
     status, gap = run_highs(model, solver)
     timings["solve_s"] = timings.get("solve_s", 0.0) + time.perf_counter() - start
-    inp = prepared.inputs
     if status in ("optimal", "time_limit") and is_lexicographic(inp):
+        if progress is not None:
+            progress.enter("second_stage", "EUR/yr")
         start = time.perf_counter()
         minimise_cost_keeping(model, inp, primary_value(model, inp))
         warm, solver.warm_start = solver.warm_start, True
@@ -234,14 +255,30 @@ class Resolver:
         self.reused = 0
 
     def solve(self, scenario: Scenario, time_limit_s: float | None = None,
-              gap: float | None = None, threads: int | None = None) -> Plan:
+              gap: float | None = None, threads: int | None = None,
+              progress: SolveProgress | None = None) -> Plan:
         """The plan for ``scenario`` (see :func:`solve`)."""
         settings = scenario.solver.model_copy(update={k: v for k, v in {
             "time_limit_s": time_limit_s, "mip_gap_frac": gap, "threads": threads}.items()
             if v is not None})
+        deadline = Deadline.after(settings.time_limit_s, progress)
+        with watching(progress):
+            plan = self._solve(scenario, settings, deadline, progress)
+        if progress is not None:
+            if deadline.stopped:
+                plan = stopped(plan, progress)
+            progress.enter("done")
+        return plan
+
+    def _solve(self, scenario: Scenario, settings, deadline: Deadline,
+               progress: SolveProgress | None) -> Plan:
+        def enter(phase: str) -> None:
+            if progress is not None:
+                progress.enter(phase)
+
         timings: dict[str, float] = {}
-        deadline = Deadline.after(settings.time_limit_s)
         key = structure_key(scenario) if self.reuse else None
+        enter("prepare")
         start = time.perf_counter()
         reused = key is not None and key == self._key
         if reused:
@@ -260,6 +297,7 @@ class Resolver:
             self._key = None  # until the new model is in place
             prepared = prepare(scenario, self.catalogue)
             timings["prepare_s"] = time.perf_counter() - start
+            enter("build")
             start = time.perf_counter()
             model = build(prepared.inputs)
             timings["build_s"] = time.perf_counter() - start
@@ -270,24 +308,52 @@ class Resolver:
         first = None
         if not reused and len(prepared.inputs.profiles) >= COARSE_START_MIN_SITE_PERIODS \
                 and not prepared.periods.full_year and deadline.left_s() > COARSE_START_MIN_LEFT_S:
+            enter("coarse_start")
             start = time.perf_counter()
             first = coarse_start(model, prepared, scenario, self.catalogue, solver, deadline)
             timings["coarse_start_s"] = time.perf_counter() - start
         status, proven_gap = _solve_model(model, prepared, solver, timings, first, deadline)
         meta = _meta(scenario, self.catalogue, prepared, settings, timings, reused)
         if status == "infeasible":
+            enter("explain")
             return _infeasible(prepared, settings, meta, deadline)
         if status not in ("optimal", "time_limit") or proven_gap is None:
             why = [] if status != "time_limit" else [
-                f"no feasible plan was found within the time limit of {deadline.limit_s:g} s "
-                f"(reading the inputs took {timings['prepare_s']:.1f} s of it and building the "
-                f"model {timings['build_s']:.1f} s); allow more time with --time-limit or "
-                "solver.time_limit_s"]
+                f"no feasible plan was found before {deadline.reason()} "
+                f"(reading the inputs took {timings['prepare_s']:.1f} s and building the "
+                f"model {timings['build_s']:.1f} s)" + ("" if deadline.stopped else
+                                                        "; allow more time with --time-limit "
+                                                        "or solver.time_limit_s")]
             return Plan(status=status, gap=None, kpis={}, explanation=[*prepared.notes, *why],
                         workload_options=prepared.workload_options, meta=meta)
         return refused_if_meaningless(_checked_plan(
             scenario, self.catalogue, prepared, model, status, proven_gap, solver, settings,
             meta, deadline), scenario)
+
+
+def _enter(phase: str) -> None:
+    """Record ``phase`` on the active solve progress, if one is watched."""
+    progress = active()
+    if progress is not None:
+        progress.enter(phase)
+
+
+def stopped(plan: Plan, progress: SolveProgress) -> Plan:
+    """``plan`` as a stop asked for left it: status ``stopped`` when it carries numbers.
+
+    Its proven gap is HiGHS' at the stop, and the notes say which steps it skipped.
+    """
+    at = progress.snapshot().elapsed_s
+    if plan.has_solution:
+        gap = "" if plan.gap is None else f", proven gap {plan.gap:.2%}"
+        note = (f"stopped on request after {at:.0f} s: the best plan found so far{gap}; "
+                "solve again without stopping for a proven plan")
+        return dataclasses.replace(plan, status="stopped",
+                                   explanation=[*plan.explanation, note])
+    if plan.status in ("infeasible", "refused", "error"):
+        return plan
+    return dataclasses.replace(plan, status="stopped", explanation=[
+        *plan.explanation, f"stopped on request after {at:.0f} s, before a plan was found"])
 
 
 def refused_if_meaningless(plan: Plan, scenario: Scenario) -> Plan:
@@ -318,15 +384,19 @@ def refused_if_meaningless(plan: Plan, scenario: Scenario) -> Plan:
 
 
 def solve(scenario: Scenario, catalogue: Catalogue | None = None, time_limit_s: float | None = None,
-          gap: float | None = None, threads: int | None = None) -> Plan:
+          gap: float | None = None, threads: int | None = None,
+          progress: SolveProgress | None = None) -> Plan:
     """Plan of least total cost of ownership (or most compute for a budget) for ``scenario``.
 
     Solver settings default to the scenario's ``solver`` section. An infeasible
     scenario is re-solved with priced slacks on its requirements and the plan's
     ``explanation`` says which cannot be met and by how much. A representative-day
     plan is checked on the full year (and repaired where the scenario asks).
+    ``progress``: watch the solve (phase, HiGHS' best plan and gap) and stop it early
+    with the best plan found (status ``stopped``); see :mod:`planner.optimise.progress`.
     """
-    return Resolver(catalogue, reuse=False).solve(scenario, time_limit_s, gap, threads)
+    return Resolver(catalogue, reuse=False).solve(scenario, time_limit_s, gap, threads,
+                                                  progress)
 
 
 def _meta(scenario: Scenario, catalogue: Catalogue, prepared: Prepared, settings,
@@ -350,6 +420,10 @@ EXPLAIN_MIN_S = 10.0
 def _infeasible(prepared: Prepared, settings, meta: dict[str, Any],
                 deadline: Deadline) -> Plan:
     timings = meta["timings"]
+    if deadline.stopped:
+        return Plan(status="infeasible", gap=None, kpis={}, explanation=[
+            "the scenario is infeasible; the stop asked for came before the re-solve that "
+            "says why"], workload_options=prepared.workload_options, meta=meta)
     start = time.perf_counter()
     elastic_inputs = dataclasses.replace(prepared.inputs, elastic=True)
     elastic_model = build(elastic_inputs)
@@ -394,12 +468,13 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
     first_tco = float(plan.kpis["tco_eur_per_year"])
     rounds: list[dict[str, Any]] = []
     warm = WarmStart()
-    limit = f"the time limit of {deadline.limit_s:g} s"
+    limit = deadline.reason()
     if deadline.reached():
         return _unchecked(plan, mode, f"{limit} was reached before the full-year check; the "
                           "plan is not checked on the full year")
 
     def check(optimise: bool = False):
+        _enter("repair" if rounds else "check")
         start = time.perf_counter()
         out = replay(extract.design(model, prepared.inputs, scenario), prepared.inputs,
                      prepared.hourly, catalogue.cooling, prepared.finance,
@@ -423,6 +498,7 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
         if deadline.reached():
             cut.append(f"{limit} ended the repair after {len(rounds)} round(s)")
             break
+        _enter("repair")
         start = time.perf_counter()
         rounds.append({"repair": "days added", "breaks": list(result.breaks),
                        "days_added": {g: len(d) for g, d in result.failing_days.items()}})
@@ -451,6 +527,7 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
     checked = dataclasses.replace(plan, check=compare(plan, result),
                                   check_breaks=list(result.breaks))
     if result.breaks and mode == FullYearCheck.repair and _share_only(result) and not cut:
+        _enter("repair")
         start = time.perf_counter()
         lp = highs(settings.time_limit_s, settings.mip_gap_frac, settings.threads, settings.seed)
         lp.compiled, lp.last = solver.compiled, dict(solver.last)  # re-solved without a compile
@@ -695,6 +772,7 @@ def _full_year_plan(plan: Plan, result, scenario: Scenario) -> Plan:
 def _plan(scenario: Scenario, prepared: Prepared, model: pyo.ConcreteModel, status: str,
           proven_gap: float, meta: dict[str, Any]) -> Plan:
     timings = meta["timings"]
+    _enter("extract")
     start = time.perf_counter()
     inp = prepared.inputs
     dispatch = extract.dispatch_table(model, inp)

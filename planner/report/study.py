@@ -16,7 +16,7 @@ from planner.report import charts
 from planner.report.labels import KPI_LABELS, column_label, split_label
 from planner.report.sheet import Placed, check_target, new_workbook, put, save, write_table
 
-SOLVED = ("optimal", "time_limit")
+SOLVED = ("optimal", "time_limit", "stopped")
 CHART_KPIS = ("tco_eur_per_year", "eur_per_gpu_hour", "emissions_t_per_year")
 MAX_CHARTED_PARAMETERS = 4
 STUDY_KEYS = ("name", "description", "base", "kind", "definition_hash", "seed", "created",

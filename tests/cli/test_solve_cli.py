@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from tests.cli.test_cli import run
-from tests.conftest import SCENARIOS, write
+from tests.conftest import ROOT, SCENARIOS, write
 
 
 def test_solve_json_has_the_documented_keys(tmp_path):
@@ -81,3 +85,42 @@ def test_a_negative_total_cost_is_refused_as_a_plan(tmp_path):
     assert summary["status"] == "refused"
     (reason,) = [r for r in summary["explanation"] if "total cost is negative" in r]
     assert "heat_revenue" in reason and "exceeds every cost" in reason
+
+
+def test_solve_shows_its_progress_on_stderr_and_keeps_stdout_clean():
+    result = run("solve", str(SCENARIOS / "demo-small.yaml"), "--json")
+    assert result.returncode == 0, result.stderr
+    json.loads(result.stdout)  # stdout is the JSON alone
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("demo-small: loading the planner")
+    assert any("HiGHS branch and bound" in line and "proven gap" in line for line in lines)
+    assert lines[-1].startswith("demo-small: done")
+    assert "loading" not in run("solve", str(SCENARIOS / "demo-small.yaml"), "--quiet").stderr
+
+
+def _interrupted(times: int) -> subprocess.CompletedProcess:
+    """`gigaplan solve demo-tiny` sent Ctrl-C ``times`` times once its first line is out."""
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "solve",
+                             str(SCENARIOS / "demo-tiny.yaml")], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stderr.readline()
+    assert first.startswith("demo-tiny: loading")
+    for _ in range(times):
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+    out, rest = proc.communicate(timeout=300)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, first + rest)
+
+
+def test_ctrl_c_stops_the_solve_and_says_what_it_kept():
+    result = _interrupted(1)
+    assert "stopping: HiGHS keeps the best plan found so far" in result.stderr
+    assert result.returncode == 3  # stopped while loading: no plan yet
+    assert "stopped" in result.stdout and "before a plan was found" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_second_ctrl_c_aborts_with_nothing_written():
+    result = _interrupted(2)
+    assert result.returncode == 130
+    assert "aborted: nothing written" in result.stderr and "Traceback" not in result.stderr
