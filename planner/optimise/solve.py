@@ -318,12 +318,11 @@ class Resolver:
             enter("explain")
             return _infeasible(prepared, settings, meta, deadline)
         if status not in ("optimal", "time_limit") or proven_gap is None:
-            why = [] if status != "time_limit" else [
-                f"no feasible plan was found before {deadline.reason()} "
-                f"(reading the inputs took {timings['prepare_s']:.1f} s and building the "
-                f"model {timings['build_s']:.1f} s)" + ("" if deadline.stopped else
-                                                        "; allow more time with --time-limit "
-                                                        "or solver.time_limit_s")]
+            why = [] if status != "time_limit" or deadline.stopped else [
+                f"no feasible plan was found within the time limit of {deadline.limit_s:g} s "
+                f"(reading the inputs took {timings['prepare_s']:.1f} s of it and building the "
+                f"model {timings['build_s']:.1f} s); allow more time with --time-limit or "
+                "solver.time_limit_s"]
             return Plan(status=status, gap=None, kpis={}, explanation=[*prepared.notes, *why],
                         workload_options=prepared.workload_options, meta=meta)
         return refused_if_meaningless(_checked_plan(
