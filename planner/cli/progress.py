@@ -20,6 +20,9 @@ from planner.cli.render import err
 if TYPE_CHECKING:
     from planner.optimise.progress import Snapshot
 
+STARTING = "loading the planner, the catalogue and the scenario"
+"""The first phase, said before :mod:`planner.optimise` is imported (PHASES["starting"])."""
+
 
 class _Lines:
     """A line on stderr per phase or better plan (stderr is not a terminal)."""
@@ -33,6 +36,10 @@ class _Lines:
         if key != self.last:
             self.last = key
             err.print(f"{self.name}: {snap.line()}", markup=False)
+
+    def say(self, text: str) -> None:
+        """Print ``text`` as a line of its own."""
+        err.print(text, markup=False)
 
     def close(self) -> None:
         """Nothing to tidy."""
@@ -72,6 +79,10 @@ class _Live:
         self.snap, self.at = snap, time.monotonic()
         self.bar.update(self.task, description=f"{self.name}: {snap.line()}")
 
+    def say(self, text: str) -> None:
+        """Show ``text`` on the line."""
+        self.bar.update(self.task, description=text)
+
     def close(self) -> None:
         """Stop ticking and clear the line."""
         self.stop_ticking.set()
@@ -87,12 +98,12 @@ def watched_solve(name: str, quiet: bool = False) -> Iterator[Callable[..., Any]
     the main thread only); the first asks the solve to stop, a second raises
     ``KeyboardInterrupt``. What ``func`` raises is raised again here.
     """
+    view = None if quiet else (_Live(name) if err.is_terminal else _Lines(name))
+    if view is not None:  # at once: importing the planner (pandas, Pyomo, HiGHS) takes seconds
+        view.say(f"{name}: {STARTING}; 0 s elapsed")
     from planner.optimise.progress import SolveProgress
 
-    view = None if quiet else (_Live(name) if err.is_terminal else _Lines(name))
     progress = SolveProgress(None if view is None else view.show)
-    if view is not None:
-        view.show(progress.snapshot())  # at once: loading the planner takes seconds
     presses = 0
 
     def on_interrupt(signum, frame) -> None:

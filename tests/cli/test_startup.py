@@ -33,3 +33,10 @@ def test_the_public_names_still_import_from_the_package():
 
     assert planner.solve.__module__ == "planner.optimise.solve"
     assert {"Plan", "load_catalogue", "load_scenario", "solve"} <= set(dir(planner))
+
+
+def test_the_first_progress_line_reads_as_the_first_phase():
+    from planner.cli.progress import STARTING
+    from planner.optimise.progress import PHASES
+
+    assert STARTING == PHASES["starting"]
