@@ -98,13 +98,8 @@ def watched_solve(name: str, quiet: bool = False) -> Iterator[Callable[..., Any]
     the main thread only); the first asks the solve to stop, a second raises
     ``KeyboardInterrupt``. What ``func`` raises is raised again here.
     """
-    view = None if quiet else (_Live(name) if err.is_terminal else _Lines(name))
-    if view is not None:  # at once: importing the planner (pandas, Pyomo, HiGHS) takes seconds
-        view.say(f"{name}: {STARTING}; 0 s elapsed")
-    from planner.optimise.progress import SolveProgress
-
-    progress = SolveProgress(None if view is None else view.show)
     presses = 0
+    progress = None  # made once the planner is imported
 
     def on_interrupt(signum, frame) -> None:
         nonlocal presses
@@ -113,7 +108,8 @@ def watched_solve(name: str, quiet: bool = False) -> Iterator[Callable[..., Any]
             raise KeyboardInterrupt
         err.print("stopping: HiGHS keeps the best plan found so far (Ctrl-C again to abort)",
                   markup=False)
-        progress.stop()
+        if progress is not None:
+            progress.stop()
 
     def run(func: Callable[..., Any], *args: Any) -> Any:
         box: dict[str, Any] = {}
@@ -134,7 +130,16 @@ def watched_solve(name: str, quiet: bool = False) -> Iterator[Callable[..., Any]
 
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
+    view = None
     try:
+        view = None if quiet else (_Live(name) if err.is_terminal else _Lines(name))
+        if view is not None:  # at once: importing the planner takes seconds
+            view.say(f"{name}: {STARTING}; 0 s elapsed")
+        from planner.optimise.progress import SolveProgress
+
+        progress = SolveProgress(None if view is None else view.show)
+        if presses:  # Ctrl-C while the planner was imported
+            progress.stop()
         yield run
     finally:
         if in_main:
