@@ -80,11 +80,13 @@ class Plan:
         """Write ``plan.json`` and one CSV per table into ``folder`` (atomically per file)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        index = {}
         for name in TABLES:
-            _atomic_write(folder / f"{name}.csv", csv_safe(getattr(self, name)).to_csv(index=True))
+            frame, index[name] = csv_table(getattr(self, name))
+            _atomic_write(folder / f"{name}.csv", frame.to_csv(index=False))
         payload = {"status": self.status, "gap": self.gap, "kpis": self.kpis,
                    "explanation": self.explanation, "check_breaks": self.check_breaks,
-                   "meta": self.meta}
+                   "meta": self.meta, "table_index": index}
         _atomic_write(folder / "plan.json", json.dumps(payload, indent=2, default=str))
         return folder
 
@@ -142,6 +144,22 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def csv_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """``frame`` as a plan CSV holds it, and the name of its index column (or None).
+
+    A named index (``site``) becomes the first column; a plain row number is left out.
+    Text that a spreadsheet would run as a formula is quoted (:func:`csv_safe`) and
+    negative zeros (``-0.0``, a solver's rounding) are written as ``0``.
+    """
+    name = frame.index.name
+    out = csv_safe(frame.reset_index() if name is not None else frame.reset_index(drop=True))
+    floats = [c for c in out.columns if pd.api.types.is_float_dtype(out[c])]
+    if floats:
+        out = out.copy()
+        out[floats] = out[floats] + 0.0  # -0.0 + 0.0 is +0.0 (IEEE 754)
+    return out, name
+
+
 def load_plan(folder: Path | str) -> Plan:
     """Read a plan written by :meth:`Plan.save`."""
     folder = Path(folder)
@@ -150,10 +168,19 @@ def load_plan(folder: Path | str) -> Plan:
         raise UsageError.single("not a plan folder (no plan.json)", file=str(folder))
     payload = json.loads(meta_file.read_text(encoding="utf-8"))
     tables = {}
+    index = payload.get("table_index")  # absent in plans written before it: first column
     for name in TABLES:
         path = folder / f"{name}.csv"
-        tables[name] = _csv_restored(pd.read_csv(path, index_col=0)) if path.is_file() \
-            and path.stat().st_size > 1 else pd.DataFrame()
+        if not (path.is_file() and path.stat().st_size > 1):
+            tables[name] = pd.DataFrame()
+            continue
+        if index is None:
+            frame = pd.read_csv(path, index_col=0)
+        else:
+            frame = pd.read_csv(path)
+            if index.get(name) is not None:
+                frame = frame.set_index(index[name])
+        tables[name] = _csv_restored(frame)
     return Plan(status=payload["status"], gap=payload["gap"], kpis=payload["kpis"],
                 explanation=payload.get("explanation", []),
                 check_breaks=payload.get("check_breaks", []), meta=payload.get("meta", {}),

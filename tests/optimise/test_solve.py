@@ -155,3 +155,24 @@ def test_a_plan_without_gpus_for_asked_workloads_is_refused(demo, catalogue):
     refused = refused_if_meaningless(empty, scenario)
     assert refused.status == "refused" and not refused.has_solution
     assert "deploys no GPU although the scenario asks for" in refused.explanation[-1]
+
+
+def test_saved_csvs_have_no_row_number_column_and_no_negative_zero(demo, tmp_path):
+    import dataclasses
+    import re
+
+    energy = demo.energy.copy()
+    energy.loc[energy.index[0], "spill_mw"] = -0.0  # as a solver's rounding leaves it
+    dataclasses.replace(demo, energy=energy).save(tmp_path / "plan")
+    for path in (tmp_path / "plan").glob("*.csv"):
+        text = path.read_text()
+        if not text.strip():
+            continue
+        header = text.splitlines()[0]
+        assert not header.startswith(",") and "Unnamed" not in header, path.name
+        assert not re.search(r"(^|,)-0\.0(,|$)", text, re.M), path.name
+    assert (tmp_path / "plan" / "sites.csv").read_text().startswith("site,")
+    back = load_plan(tmp_path / "plan")
+    assert back.sites.index.name == "site" and list(back.sites.index) == list(demo.sites.index)
+    assert back.energy.columns.tolist() == demo.energy.columns.tolist()
+    assert back.energy["spill_mw"].iloc[0] == 0.0
