@@ -176,3 +176,17 @@ def test_saved_csvs_have_no_row_number_column_and_no_negative_zero(demo, tmp_pat
     assert back.sites.index.name == "site" and list(back.sites.index) == list(demo.sites.index)
     assert back.energy.columns.tolist() == demo.energy.columns.tolist()
     assert back.energy["spill_mw"].iloc[0] == 0.0
+
+
+def test_a_plan_saved_before_the_clean_csvs_still_loads(demo, tmp_path):
+    import json
+
+    folder = demo.save(tmp_path / "plan")
+    payload = json.loads((folder / "plan.json").read_text())
+    del payload["table_index"]  # as written before: every table with its index first
+    (folder / "plan.json").write_text(json.dumps(payload, default=str))
+    for name in ("sites", "fleet", "costs"):
+        getattr(demo, name).to_csv(folder / f"{name}.csv", index=True)
+    back = load_plan(folder)
+    assert list(back.sites.index) == list(demo.sites.index)
+    assert back.costs["eur_per_year"].sum() == pytest.approx(demo.costs["eur_per_year"].sum())
