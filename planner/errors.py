@@ -71,8 +71,20 @@ class UsageError(GigaplanError):
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    """Return ``" (did you mean 'x'?)"`` for the likeliest choice, or ``""``.
+
+    Choices that start with ``value`` come first (``h100`` -> ``h100-sxm``, ``h100-pcie``:
+    the shortest, then alphabetically, up to three), then the closest by edit similarity
+    (``difflib``, ratio at least 0.6).
+    """
+    value, options = str(value), sorted({str(c) for c in choices})
+    if value:
+        folded = value.lower()
+        starting = sorted((c for c in options if c.lower().startswith(folded) and c != value),
+                          key=lambda c: (len(c), c))[:3]
+        if starting:
+            return " (did you mean " + " or ".join(f"'{c}'" for c in starting) + "?)"
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -146,3 +146,12 @@ def test_build_profiles_for_chosen_sites_writes_file(tmp_path):
     assert sorted(frame["site"].unique()) == ["julich", "lulea"]
     result = run("data", "build-profiles", "--sites", "juelich", "--out", str(out))
     assert result.returncode == 2 and "did you mean 'julich'" in result.stderr
+
+
+def test_an_id_given_by_its_prefix_is_suggested_whole(tmp_path):
+    bad = write(tmp_path / "bad.yaml", (SCENARIOS / "demo-small.yaml").read_text().replace(
+        "accelerators: [h100-sxm, gh200, mi300x]", "accelerators: [h100, gh200, mi300x]"))
+    result = run("scenario", "validate", str(bad))
+    assert result.returncode == 2
+    # by prefix, shortest first; edit distance alone would say 'h800' or 'h200'
+    assert "unknown accelerator 'h100' (did you mean 'h100-sxm' or 'h100-pcie'?)" in result.stderr
