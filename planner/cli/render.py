@@ -105,17 +105,32 @@ def format_value(value: Any) -> str:
     return f"{value:.4g}"
 
 
+def is_year_column(name: object) -> bool:
+    """True for a calendar-year column (``year``, ``year_released``), not ``eur_per_year``."""
+    text = str(name)
+    return text == "year" or (text.startswith("year_") or text.endswith("_year")) \
+        and "per_" not in text and "_years" not in text
+
+
+def _cell(value: Any, year: bool) -> str:
+    if year and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value) and float(value).is_integer():
+        return str(int(value))  # 2024, not 2,024
+    return format_value(value)
+
+
 def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
-    """A DataFrame as a rich table; numbers right-aligned."""
+    """A DataFrame as a rich table; numbers right-aligned, years without separators."""
     import pandas as pd
 
     table = Table(title=title, show_lines=False, header_style="bold")
+    years = [is_year_column(col) for col in frame.columns]
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
         table.add_column(terminal_safe(str(col)), justify="right" if numeric else "left",
                          overflow="fold")
     for _, row in frame.head(max_rows).iterrows():
-        table.add_row(*[format_value(v) for v in row])
+        table.add_row(*[_cell(v, y) for v, y in zip(row, years, strict=True)])
     out.print(table)
     if len(frame) > max_rows:
         out.print(f"... {len(frame) - max_rows} more rows (use --json for all)")

@@ -155,3 +155,21 @@ def test_an_id_given_by_its_prefix_is_suggested_whole(tmp_path):
     assert result.returncode == 2
     # by prefix, shortest first; edit distance alone would say 'h800' or 'h200'
     assert "unknown accelerator 'h100' (did you mean 'h100-sxm' or 'h100-pcie'?)" in result.stderr
+
+
+def test_years_print_as_years_and_money_keeps_its_separators():
+    from planner.cli.render import _cell, is_year_column
+
+    assert [is_year_column(c) for c in ("year", "year_released", "eur_per_year",
+                                        "lifetime_years", "fixed_om_eur_per_kw_year")] == [
+        True, True, False, False, False]
+    assert _cell(2024, True) == "2024" and _cell(2024.0, False) == "2,024"
+    import pandas as pd
+
+    from planner.cli.render import out, print_frame
+
+    with out.capture() as captured:
+        print_frame(pd.DataFrame({"id": ["h100-sxm"], "year_released": [2022],
+                                  "price_eur_per_year": [25000.0]}))
+    text = captured.get()
+    assert "2022" in text and "2,022" not in text and "25,000" in text
