@@ -8,6 +8,7 @@ from planner import __version__
 from planner.cli import data, estimate, report, scenario
 from planner.cli import solve as solve_cli
 from planner.cli import study as study_cli
+from planner.cli.render import WIDE
 
 app = typer.Typer(
     name="gigaplan",
@@ -32,8 +33,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                      help="print the version and exit")) -> None:
+                                      help="print the version and exit"),
+         wide: bool = typer.Option(False, "--wide", help="tables with every column, however "
+                                                         "wide (gigaplan --wide solve ...)")
+         ) -> None:
     """Plan AI Gigafactories: sites, accelerators, energy, cooling and lifetime cost."""
+    WIDE["on"] = wide
 
 
 def main() -> None:

@@ -119,18 +119,52 @@ def _cell(value: Any, year: bool) -> str:
     return format_value(value)
 
 
+WIDE = {"on": False}
+"""``--wide``: every column, as wide as it needs (the line may run past the terminal)."""
+
+COLUMN_PAD = 3
+"""Characters a rich table adds per column (two of padding and a border) [-]."""
+
+
+def fitting_columns(widths: list[int], width: int) -> int:
+    """How many leading columns of natural ``widths`` fit a line of ``width`` characters.
+
+    At least the first (the key column) and one more when there is one.
+    """
+    used, n = 1, 0
+    for w in widths:
+        if used + w + COLUMN_PAD > width and n >= 2:
+            break
+        used += w + COLUMN_PAD
+        n += 1
+    return n
+
+
 def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
-    """A DataFrame as a rich table; numbers right-aligned, years without separators."""
+    """A DataFrame as a rich table: numbers right-aligned, years without separators.
+
+    Columns are never folded mid-number: those that do not fit the line (the terminal's
+    width, 160 characters when piped) are left out and named below the table;
+    ``gigaplan --wide`` prints them all, ``--json`` or ``--out`` give every value.
+    """
     import pandas as pd
 
-    table = Table(title=title, show_lines=False, header_style="bold")
     years = [is_year_column(col) for col in frame.columns]
-    for col in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(terminal_safe(str(col)), justify="right" if numeric else "left",
-                         overflow="fold")
-    for _, row in frame.head(max_rows).iterrows():
-        table.add_row(*[_cell(v, y) for v, y in zip(row, years, strict=True)])
-    out.print(table)
+    rows = [[_cell(v, y) for v, y in zip(row, years, strict=True)]
+            for row in frame.head(max_rows).itertuples(index=False)]
+    headers = [terminal_safe(str(col)) for col in frame.columns]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    shown = len(headers) if WIDE["on"] else fitting_columns(widths, out.width)
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for i in range(shown):
+        numeric = pd.api.types.is_numeric_dtype(frame[frame.columns[i]])
+        table.add_column(headers[i], justify="right" if numeric else "left",
+                         no_wrap=True, min_width=widths[i])
+    for row in rows:
+        table.add_row(*row[:shown])
+    out.print(table, crop=False, soft_wrap=WIDE["on"])
+    if shown < len(headers):
+        out.print(f"  {len(headers) - shown} more columns ({', '.join(headers[shown:])}): "
+                  "gigaplan --wide ... for all, --json or --out for every value", markup=False)
     if len(frame) > max_rows:
         out.print(f"... {len(frame) - max_rows} more rows (use --json for all)")

@@ -173,3 +173,28 @@ def test_years_print_as_years_and_money_keeps_its_separators():
                                   "price_eur_per_year": [25000.0]}))
     text = captured.get()
     assert "2022" in text and "2,022" not in text and "25,000" in text
+
+
+def test_a_table_wider_than_the_line_keeps_whole_columns_and_names_the_rest():
+    import pandas as pd
+
+    from planner.cli.render import WIDE, fitting_columns, out, print_frame
+
+    assert fitting_columns([10, 10, 10], 40) == 3 and fitting_columns([10, 10, 10], 39) == 2
+    assert fitting_columns([50, 50], 20) == 2  # the key column and one more, always
+    frame = pd.DataFrame({f"column_{i}": [176209.0 + i] for i in range(12)})
+    width = out.width
+    try:
+        out.width = 80
+        with out.capture() as captured:
+            print_frame(frame)
+        text = captured.get()
+        assert max(len(line) for line in text.splitlines()[:-1]) <= 80
+        assert "176,209" in text and "176,20\n" not in text  # numbers whole, not folded
+        assert "more columns (column_" in text and "gigaplan --wide" in text
+        WIDE["on"] = True
+        with out.capture() as captured:
+            print_frame(frame)
+        assert "column_11" in captured.get() and "more columns" not in captured.get()
+    finally:
+        out.width, WIDE["on"] = width, False
