@@ -15,6 +15,7 @@ from planner.scenario.load import (
     resolve_layers_no_extends,
     scenario_hash,
     to_yaml,
+    without_bad_fields,
 )
 from planner.scenario.schema import Scenario
 
@@ -31,8 +32,20 @@ def load_scenario(path: str | Path, catalogue: Catalogue | None = None) -> Scena
 
 
 def _validated(layers: list, catalogue: Catalogue | None) -> Scenario:
-    """Schema-validate merged layers, then check their ids against the catalogue."""
-    scenario = parse_scenario(layers)
+    """Schema-validate merged layers and check their ids against the catalogue.
+
+    Both checks report at once: when the schema refuses some fields, the catalogue
+    check runs on the rest (:func:`without_bad_fields`) and its problems are added.
+    """
+    try:
+        scenario = parse_scenario(layers)
+    except ScenarioError as exc:
+        rest = without_bad_fields(layers)
+        if rest is None:
+            raise
+        catalogue = catalogue if catalogue is not None else load_catalogue()
+        raise ScenarioError([*exc.problems, *crosscheck(rest, catalogue, Locator(layers))]
+                            ) from None
     catalogue = catalogue if catalogue is not None else load_catalogue()
     problems = crosscheck(scenario, catalogue, Locator(layers))
     if problems:

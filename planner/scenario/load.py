@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -175,16 +176,52 @@ def validation_problems(exc: ValidationError, locator: Locator,
     return problems
 
 
-def parse_scenario(layers: list[Layer]) -> Scenario:
-    """Merge the layers (base first) and validate against the schema."""
+def merged_layers(layers: list[Layer]) -> dict[str, Any]:
+    """The layers merged, base first, without ``extends``."""
     merged: dict[str, Any] = {}
     for layer in reversed(layers):
         merged = deep_merge(merged, layer.data)
     merged.pop("extends", None)
+    return merged
+
+
+def parse_scenario(layers: list[Layer]) -> Scenario:
+    """Merge the layers (base first) and validate against the schema."""
     try:
-        return Scenario.model_validate(merged)
+        return Scenario.model_validate(merged_layers(layers))
     except ValidationError as exc:
         raise ScenarioError(validation_problems(exc, Locator(layers))) from None
+
+
+def without_bad_fields(layers: list[Layer]) -> Scenario | None:
+    """The scenario with the mapping keys the schema refuses left out, if that validates.
+
+    So that the catalogue check can run beside the schema's (every problem of a file in
+    one round). Keys are dropped only from mappings, where the rest keeps its place; an
+    error inside a list, or a key the schema requires, gives ``None``.
+    """
+    merged = copy.deepcopy(merged_layers(layers))  # the layers themselves stay as read
+    for _ in range(2):
+        try:
+            return Scenario.model_validate(merged)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [p for p in err["loc"] if not (isinstance(p, str) and "[" in p)]
+                if err["type"] == "missing" or not loc or not _drop(merged, loc):
+                    return None
+    return None
+
+
+def _drop(data: Any, loc: list) -> bool:
+    """Remove the mapping key at ``loc``; False where ``loc`` runs through a list."""
+    for key in loc[:-1]:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    if not isinstance(data, dict) or isinstance(loc[-1], int):
+        return False
+    data.pop(loc[-1], None)
+    return True
 
 
 def scenario_hash(scenario: Scenario) -> str:

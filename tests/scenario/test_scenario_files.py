@@ -254,3 +254,21 @@ def test_modest_aliases_still_work():
 
     data, _ = parse_yaml("a: &x [1, 2]\nb: *x\nc: {d: *x}\n")
     assert data == {"a": [1, 2], "b": [1, 2], "c": {"d": [1, 2]}}
+
+
+def test_a_schema_error_and_an_unknown_id_are_reported_in_one_round(tmp_path, catalogue):
+    text = MINIMAL.replace("[h100-sxm]", "[h100-sx]") + (
+        "policy:\n  carbon_price_eur_per_t: lots\n  renewable_share_fraction: 0.5\n")
+    problems = problems_of(write(tmp_path / "s.yaml", text), catalogue)
+    fields = [p.field for p in problems]
+    assert "policy.carbon_price_eur_per_t" in fields  # schema: text in a number
+    assert "policy.renewable_share_fraction" in fields  # schema: unknown key
+    assert any("unknown accelerator 'h100-sx'" in p.message for p in problems)  # catalogue
+    assert sorted(p.line for p in problems) == [8, 10, 11]
+
+
+def test_a_missing_required_field_still_gets_its_message_alone(tmp_path, catalogue):
+    text = "\n".join(line for line in MINIMAL.splitlines() if not line.startswith("name:"))
+    problems = problems_of(write(tmp_path / "s.yaml", text.replace("[h100-sxm]", "[h100-sx]")),
+                           catalogue)
+    assert [p.message for p in problems] == ["required field is missing"]
