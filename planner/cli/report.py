@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from planner.cli.flags import check_time_limit
+from planner.cli.progress import watched_solve
 from planner.cli.render import err, handle_errors, out
 from planner.errors import UsageError
 
@@ -23,13 +24,19 @@ def command(path: Annotated[Path, typer.Argument(help="plan folder (from `gigapl
             data: Annotated[Path | None, typer.Option("--data", help="catalogue folder")] = None,
             time_limit: Annotated[float | None, typer.Option(
                 help="solver time limit [s] when PATH is a scenario")] = None,
+            quiet: Annotated[bool, typer.Option("--quiet", help="no solve progress on "
+                                                                "stderr")] = False,
             ) -> None:
     """Write the Excel report of a plan, a scenario (solved first) or a batch study.
 
     Exit 0 when written, 2 on bad input (nothing written), 3 when the scenario is
     infeasible (the workbook is written with the reasons), 1 on a solver error.
     """
-    status = _report(path, xlsx, data, time_limit)
+    try:
+        status = _report(path, xlsx, data, time_limit, quiet)
+    except KeyboardInterrupt:
+        err.print("aborted: nothing written", markup=False)
+        raise typer.Exit(130) from None
     if status == "infeasible":
         raise typer.Exit(EXIT_INFEASIBLE)
     if status == "error":
@@ -37,7 +44,8 @@ def command(path: Annotated[Path, typer.Argument(help="plan folder (from `gigapl
 
 
 @handle_errors
-def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float | None) -> str:
+def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float | None,
+            quiet: bool = False) -> str:
     from planner.report.sheet import check_target  # imported here: `--help` stays quick
 
     if xlsx is None:
@@ -62,8 +70,10 @@ def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float 
     catalogue = load_catalogue(data)
     if kind == "plan":
         plan = load_plan(path)
-    else:
-        plan = solve(load_scenario(path, catalogue), catalogue, time_limit)
+    else:  # solved with its progress on stderr; Ctrl-C keeps the best plan found
+        with watched_solve(path.stem, quiet) as run:
+            plan = run(lambda progress: solve(load_scenario(path, catalogue), catalogue,
+                                              time_limit, progress=progress))
     to_excel(plan, xlsx, catalogue)
     if plan.explanation:
         err.print(f"{plan.status}:", markup=False)

@@ -33,6 +33,9 @@ def test_report_from_a_scenario_solves_it_first(tmp_path):
                  "--time-limit", "60")
     assert result.returncode == 0, result.stderr
     assert openpyxl.load_workbook(out)["Summary"]["B2"].value == "demo-tiny"
+    # not silent while it solves: its progress on stderr
+    assert "demo-tiny: HiGHS branch and bound" in result.stderr
+    assert "demo-tiny: done" in result.stderr
 
 
 def test_an_infeasible_scenario_exits_3_with_a_workbook_of_the_reasons(tmp_path):
