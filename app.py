@@ -327,12 +327,17 @@ def solve_section(scenario: planner.Scenario, digest: str) -> planner.Plan | Non
 
 
 def wait_for(job: Job) -> planner.Plan | None:
-    """Progress while the job runs; its plan, or None with the error shown."""
+    """Progress while the job runs; its plan, or None with the error shown.
+
+    The bar names the phase, the time elapsed and HiGHS' best plan and gap; Cancel ends
+    the solve with the best plan found (status ``stopped``).
+    """
+    st.button("Cancel the solve (keep the best plan found)", key="cancel_solve",
+              on_click=job.stop, disabled=job.done)
     bar = st.progress(0.0)
     while not job.done:
-        waiting = "waiting for another solve to finish" if job.started is None else (
-            f"{job.elapsed_s:,.0f} s of at most {job.time_limit_s:,.0f} s")
-        bar.progress(job.progress(), text=f"Solving {job.name} with HiGHS: {waiting}")
+        bar.progress(job.progress(), text=f"Solving {job.name} (time limit "
+                                          f"{job.time_limit_s:,.0f} s): {job.line()}")
         time.sleep(0.2)
     bar.empty()
     try:
@@ -607,6 +612,16 @@ PAGES = {"Scenario": scenario_page, "Plan": plan_page, "Compare": compare_page,
          "Roofline": roofline_page, "Catalogue": catalogue_page}
 
 
+@st.fragment(run_every=1.0)
+def running_solve() -> None:
+    """On every other page: the solve running now, refreshed each second, with Cancel."""
+    job = solve_queue().running()
+    if job is None:
+        return
+    st.info(f"Solving {job.name}: {job.line()}")
+    st.button("Cancel the solve", key="cancel_running", on_click=job.stop)
+
+
 def keep_widget_state() -> None:
     """Keep edits and choices while their page is hidden (Streamlit drops unseen widgets)."""
     for key in list(st.session_state.keys()):
@@ -620,6 +635,9 @@ def main() -> None:
     keep_widget_state()
     st.sidebar.title("gigaplan")
     page = st.sidebar.radio("Page", list(PAGES), key="page")
+    if page != "Scenario":
+        with st.sidebar:
+            running_solve()
     footer = st.sidebar.empty()
     PAGES[page]()
     footer.caption(f"gigaplan {planner.__version__} · data {catalogue().version} · "

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from planner.catalogue import Catalogue
 from planner.optimise import Plan, solve
+from planner.optimise.progress import SolveProgress
 from planner.scenario import Scenario, scenario_hash
 
 MAX_REMEMBERED = 64
@@ -33,6 +34,17 @@ class Job:
     future: Future = field(repr=False)
     started: float | None = None
     finished: float | None = None
+    watch: SolveProgress = field(default_factory=SolveProgress, repr=False)
+
+    def stop(self) -> None:
+        """Cancel: end the solve now with the best plan found so far (status ``stopped``)."""
+        self.watch.stop()
+
+    def line(self) -> str:
+        """What the solve is doing, in words: phase, elapsed, best plan and gap."""
+        if self.started is None:
+            return "waiting for another solve to finish"
+        return self.watch.snapshot().line()
 
     @property
     def done(self) -> bool:
@@ -84,6 +96,12 @@ class SolveQueue:
             self._forget_oldest()
             return job
 
+    def running(self) -> Job | None:
+        """The job solving now, if any (for the note on every page)."""
+        with self._lock:
+            return next((j for j in self._jobs.values() if j.started is not None
+                         and not j.done), None)
+
     def job(self, digest: str) -> Job | None:
         """The job of a scenario hash, if it was submitted and is still remembered."""
         with self._lock:
@@ -92,7 +110,7 @@ class SolveQueue:
     def _run(self, job: Job, scenario: Scenario) -> Plan:
         job.started = time.monotonic()
         try:
-            return self._solver(scenario, self._catalogue)
+            return self._solver(scenario, self._catalogue, progress=job.watch)
         finally:
             job.finished = time.monotonic()
 

@@ -54,7 +54,7 @@ def test_inputs_that_differ_and_sites_side_by_side(demo):
 
 
 def fake_solver(calls, gate=None):
-    def solve(scenario, catalogue):
+    def solve(scenario, catalogue, progress=None):
         calls.append(scenario.name)
         if gate is not None:
             gate.wait(5)
@@ -107,3 +107,16 @@ def test_only_the_most_recent_plans_are_remembered(demo_scenario, catalogue):
         job.result()
     queue.submit(renamed(demo_scenario, "s3", catalogue)).result()
     assert queue.job(jobs[0].digest) is None and queue.job(jobs[2].digest) is jobs[2]
+
+
+def test_cancel_ends_a_real_solve_and_says_so(demo_scenario, catalogue):
+    queue = SolveQueue(catalogue)  # the real solver
+    job = queue.submit(renamed(demo_scenario, "cancelled", catalogue))
+    while job.started is None:
+        time.sleep(0.01)
+    assert queue.running() is job and "elapsed" in job.line()
+    job.stop()
+    plan = job.result()
+    assert plan.status == "stopped"
+    assert any("stopped on request" in note for note in plan.explanation)
+    assert queue.running() is None and job.line().startswith("done")
