@@ -53,8 +53,17 @@ def page(at: AppTest, name: str) -> AppTest:
     return at.sidebar.radio(key="page").set_value(name).run()
 
 
+def test_the_explorer_opens_on_the_quick_demo_and_says_what_it_answers():
+    at = app()
+    assert not at.exception
+    assert at.subheader[0].value == "demo-small"
+    intro = at.markdown[0].value
+    assert "where should we build" in intro and "about 2 s" in intro and "eu-gigafactory" in intro
+
+
 def test_flagship_scenario_summary_is_shown():
     at = app()
+    at.selectbox(key="scenario").select("eu-gigafactory.yaml").run()
     assert not at.exception
     assert at.subheader[0].value == "eu-gigafactory"
     assert int(metrics(at)["Member states"]) >= 20
@@ -165,7 +174,7 @@ def test_a_bad_upload_gets_a_message_not_a_stack_trace(content, message):
     at.file_uploader(key="upload").upload("bad.yaml", content, "application/x-yaml").run()
     assert not at.exception
     assert message in errors(at)
-    assert at.subheader[0].value == "eu-gigafactory"  # the chosen scenario stays
+    assert at.subheader[0].value == "demo-small"  # the chosen scenario stays
 
 
 def test_a_good_upload_becomes_the_scenario():
