@@ -9,8 +9,10 @@ second one aborts.
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -67,15 +69,10 @@ class _Live:
                 self.bar.update(self.task, description=f"{self.name}: {self._now().line()}")
 
     def _now(self) -> Snapshot:
-        import dataclasses
-        import time
-
         snap = self.snap
         return dataclasses.replace(snap, elapsed_s=snap.elapsed_s + time.monotonic() - self.at)
 
     def show(self, snap: Snapshot) -> None:
-        import time
-
         self.snap, self.at = snap, time.monotonic()
         self.bar.update(self.task, description=f"{self.name}: {snap.line()}")
 

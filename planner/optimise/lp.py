@@ -47,6 +47,7 @@ class LinearProgram:
         self.lower: list[np.ndarray] = []
         self.upper: list[np.ndarray] = []
         self.cost: list[np.ndarray] = []
+        self.starts: list[int] = []  # first column of each block of ``cost``
         self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.row_lower: list[np.ndarray] = []
         self.row_upper: list[np.ndarray] = []
@@ -58,6 +59,7 @@ class LinearProgram:
     def add_cols(self, n: int, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
         """``n`` new columns; returns their indices."""
         idx = np.arange(self.n_cols, self.n_cols + n)
+        self.starts.append(self.n_cols)
         self.n_cols += n
         self.lower.append(np.broadcast_to(np.asarray(lower, float), (n,)).copy())
         self.upper.append(np.broadcast_to(np.asarray(upper, float), (n,)).copy())
@@ -75,8 +77,15 @@ class LinearProgram:
         return np.arange(offset, offset + n)
 
     def cost_of(self, cols: np.ndarray) -> np.ndarray:
-        """Costs of columns ``cols`` as added."""
-        return np.concatenate(self.cost)[cols]
+        """Costs of columns ``cols`` as added (read from their blocks, nothing joined)."""
+        cols = np.asarray(cols, int)
+        starts = np.asarray(self.starts)
+        block = np.searchsorted(starts, cols, side="right") - 1
+        out = np.empty(len(cols))
+        for b in np.unique(block):
+            at = block == b
+            out[at] = self.cost[b][cols[at] - starts[b]]
+        return out
 
     def hint_basis(self, basic: np.ndarray, tight_rows: np.ndarray,
                    at_upper: np.ndarray | None = None) -> None:

@@ -200,11 +200,9 @@ def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
 
     The second stage runs for a lexicographic objective (most compute, least emissions).
     """
-    progress = active()
     inp = prepared.inputs
-    if progress is not None:
-        progress.enter("solve", "PFLOP/s" if inp.maximise_compute else
-                       "t CO2/yr" if inp.minimise_emissions else "EUR/yr")
+    _enter("solve", "PFLOP/s" if inp.maximise_compute else
+           "t CO2/yr" if inp.minimise_emissions else "EUR/yr")
     start = time.perf_counter()
     if start_from:
         solver.last, solver.warm_start = start_from, True
@@ -216,8 +214,7 @@ def _solve_model(model: pyo.ConcreteModel, prepared: Prepared, solver,
     status, gap = run_highs(model, solver)
     timings["solve_s"] = timings.get("solve_s", 0.0) + time.perf_counter() - start
     if status in ("optimal", "time_limit") and is_lexicographic(inp):
-        if progress is not None:
-            progress.enter("second_stage", "EUR/yr")
+        _enter("second_stage", "EUR/yr")
         start = time.perf_counter()
         minimise_cost_keeping(model, inp, primary_value(model, inp))
         warm, solver.warm_start = solver.warm_start, True
@@ -263,22 +260,17 @@ class Resolver:
             if v is not None})
         deadline = Deadline.after(settings.time_limit_s, progress)
         with watching(progress):
-            plan = self._solve(scenario, settings, deadline, progress)
+            plan = self._solve(scenario, settings, deadline)
         if progress is not None:
             if deadline.stopped:
                 plan = stopped(plan, progress)
             progress.enter("done")
         return plan
 
-    def _solve(self, scenario: Scenario, settings, deadline: Deadline,
-               progress: SolveProgress | None) -> Plan:
-        def enter(phase: str) -> None:
-            if progress is not None:
-                progress.enter(phase)
-
+    def _solve(self, scenario: Scenario, settings, deadline: Deadline) -> Plan:
         timings: dict[str, float] = {}
         key = structure_key(scenario) if self.reuse else None
-        enter("prepare")
+        _enter("prepare")
         start = time.perf_counter()
         reused = key is not None and key == self._key
         if reused:
@@ -297,7 +289,7 @@ class Resolver:
             self._key = None  # until the new model is in place
             prepared = prepare(scenario, self.catalogue)
             timings["prepare_s"] = time.perf_counter() - start
-            enter("build")
+            _enter("build")
             start = time.perf_counter()
             model = build(prepared.inputs)
             timings["build_s"] = time.perf_counter() - start
@@ -308,14 +300,14 @@ class Resolver:
         first = None
         if not reused and len(prepared.inputs.profiles) >= COARSE_START_MIN_SITE_PERIODS \
                 and not prepared.periods.full_year and deadline.left_s() > COARSE_START_MIN_LEFT_S:
-            enter("coarse_start")
+            _enter("coarse_start")
             start = time.perf_counter()
             first = coarse_start(model, prepared, scenario, self.catalogue, solver, deadline)
             timings["coarse_start_s"] = time.perf_counter() - start
         status, proven_gap = _solve_model(model, prepared, solver, timings, first, deadline)
         meta = _meta(scenario, self.catalogue, prepared, settings, timings, reused)
         if status == "infeasible":
-            enter("explain")
+            _enter("explain")
             return _infeasible(prepared, settings, meta, deadline)
         if status not in ("optimal", "time_limit") or proven_gap is None:
             why = [] if status != "time_limit" or deadline.stopped else [
@@ -330,11 +322,11 @@ class Resolver:
             meta, deadline), scenario)
 
 
-def _enter(phase: str) -> None:
-    """Record ``phase`` on the active solve progress, if one is watched."""
+def _enter(phase: str, unit: str | None = None) -> None:
+    """Record ``phase`` (objective in ``unit``) on the active solve progress, if watched."""
     progress = active()
     if progress is not None:
-        progress.enter(phase)
+        progress.enter(phase, unit)
 
 
 def stopped(plan: Plan, progress: SolveProgress) -> Plan:
