@@ -14,23 +14,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planner.catalogue import Catalogue
+from planner.colours import ENERGY_COLOURS
 from planner.optimise import Plan
 from planner.optimise.prepare import prepare
 from planner.scenario import Scenario
 
 SUPPLY = {  # column -> (label, colour); stacked above zero in this order
-    "grid_import_mw": ("grid", "#7f7f7f"),
-    "ppa_mw": ("PPA", "#1b9e77"),
-    "pv_mw": ("on-site PV", "#f2b701"),
-    "wind_mw": ("on-site wind", "#4c9be8"),
-    "onsite_mw": ("on-site PV and wind", "#8fbf3f"),
-    "battery_discharge_mw": ("battery discharge", "#9467bd"),
-    "backup_mw": ("standby generation", "#8c564b"),
-    "gas_mw": ("gas turbine", "#e7298a"),
+    "grid_import_mw": ("grid", ENERGY_COLOURS["grid"]),
+    "ppa_mw": ("PPA", ENERGY_COLOURS["ppa"]),
+    "pv_mw": ("on-site PV", ENERGY_COLOURS["pv"]),
+    "wind_mw": ("on-site wind", ENERGY_COLOURS["wind"]),
+    "onsite_mw": ("on-site PV and wind", ENERGY_COLOURS["onsite"]),
+    "battery_discharge_mw": ("battery discharge", ENERGY_COLOURS["battery_discharge"]),
+    "backup_mw": ("standby generation", ENERGY_COLOURS["backup"]),
+    "gas_mw": ("gas turbine", ENERGY_COLOURS["gas"]),
 }
 SINKS = {  # drawn below zero
-    "battery_charge_mw": ("battery charge", "#c5b0d5"),
-    "spill_mw": ("renewables curtailed", "#d9d9d9"),
+    "battery_charge_mw": ("battery charge", ENERGY_COLOURS["battery_charge"]),
+    "spill_mw": ("renewables curtailed", ENERGY_COLOURS["spill"]),
 }
 TOLERANCE_MW = 1e-3
 
