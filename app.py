@@ -62,6 +62,7 @@ DEFAULT_SCENARIO = "demo-small.yaml"  # opened first: it solves in about 2 s
 # widget keys (besides ``edit:*``) kept while their page is not shown
 PERSISTENT = ("scenario", "plan_choice", "view", "shade", "compare")
 LOG = logging.getLogger("gigaplan.explorer")
+TABLE_ROW_PX = 35  # one st.dataframe row [px]: n rows show whole at 35 (n + 1) + 3
 
 
 @st.cache_resource
@@ -317,7 +318,7 @@ def solve_section(scenario: planner.Scenario, digest: str) -> planner.Plan | Non
     plan = plans().get(digest)
     if plan is None:
         return None
-    st.session_state["plan_choice"] = compare.plan_label(plan)
+    st.session_state["plan_choice"] = compare.plan_labels(plans())[digest]
     show_plan_status(plan)
     if plan.has_solution:
         show_headline(plan)
@@ -421,7 +422,7 @@ def plan_page() -> None:
         st.info("No plan yet: solve a scenario first.")
         st.button("Go to Scenario", on_click=go_to, args=("Scenario",))
         return
-    labels = {compare.plan_label(p): d for d, p in plans().items()}
+    labels = {label: d for d, label in compare.plan_labels(plans()).items()}
     if st.session_state.get("plan_choice") not in labels:
         st.session_state["plan_choice"] = list(labels)[-1]
     digest = labels[st.selectbox("Plan", list(labels), key="plan_choice")]
@@ -567,7 +568,7 @@ VIEWS_ORDER = list(VIEWS)
 def compare_page() -> None:
     """Two or more plans side by side, differences marked against the first."""
     st.header("Compare plans")
-    labelled = {compare.plan_label(p): p for p in plans().values()}
+    labelled = {label: plans()[d] for d, label in compare.plan_labels(plans()).items()}
     if len(labelled) < 2:
         st.info("Solve at least two scenarios (or edits of one) to compare them.")
         return
@@ -578,9 +579,11 @@ def compare_page() -> None:
         return
     subset = {label: labelled[label] for label in chosen}
     table, marks = compare.kpi_comparison(subset)
-    st.dataframe(compare.highlight(table, marks))
-    st.caption("Against the baseline: green better, red worse, yellow different "
-               f"(changes under {compare.RELATIVE_TOLERANCE:.1%} are within the solver's gap).")
+    st.dataframe(compare.highlight(table, marks), height=TABLE_ROW_PX * (len(table) + 1) + 3)
+    st.caption("Plans are named by what they change against the first plan of their "
+               "scenario. Against the baseline: green better, red worse, yellow different "
+               f"(changes under {compare.RELATIVE_TOLERANCE:.1%} are within the solver's gap); "
+               "each plan's second column is its change in %.")
     st.markdown("**Inputs that differ**")
     st.dataframe(compare.input_differences(subset))
     st.markdown("**Chosen sites**")

@@ -19,10 +19,11 @@ EXIT_INFEASIBLE = 3
 
 def print_plan(plan: Plan) -> None:
     """Human summary: status, KPIs, sites, fleet, workloads, costs."""
+    from planner.optimise.plan import status_words
     from planner.report.labels import KPI_LABELS
 
     gap = "" if plan.gap is None else f", proven gap {plan.gap:.2%}"
-    out.print(f"[bold]{plan.meta.get('scenario')}[/]: {plan.status}{gap} (scenario "
+    out.print(f"[bold]{plan.meta.get('scenario')}[/]: {status_words(plan.status)}{gap} (scenario "
               f"{plan.meta.get('scenario_hash')}, data {plan.meta.get('data_version')})",
               markup=True)
     if plan.explanation:

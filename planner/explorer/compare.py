@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,8 @@ from pandas.io.formats.style import Styler
 
 from planner.cli.render import format_value
 from planner.optimise import Plan
-from planner.report.labels import KPI_LABELS
+from planner.optimise.plan import status_words
+from planner.report.labels import KPI_LABELS, SUFFIX_UNITS
 
 LOWER_IS_BETTER = frozenset({
     "tco_eur_per_year", "capex_eur", "eur_per_gpu_hour", "eur_per_pflop_day",
@@ -23,9 +25,73 @@ RELATIVE_TOLERANCE = 0.005
 BETTER, WORSE, CHANGED = "#d9f0d3", "#fddbc7", "#fff2b2"
 
 
+MAX_CHANGES_NAMED = 2
+"""A plan's label names at most this many of the inputs it changed (then "+N more")."""
+
+
 def plan_label(plan: Plan) -> str:
     """``demo-small · f9f35f``: the scenario's name and the start of its hash."""
     return f"{plan.meta.get('scenario', '?')} · {str(plan.meta.get('scenario_hash', ''))[:6]}"
+
+
+def field_phrase(path: str, value: Any) -> str:
+    """``policy.carbon_price_eur_per_t``, 300 -> ``carbon price 300 EUR/tCO2``.
+
+    The last part of the path in words, its value, and the unit its suffix states.
+    """
+    name = path.rsplit(".", 1)[-1]
+    unit = ""
+    for suffix, suffix_unit in SUFFIX_UNITS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name, unit = name.removesuffix(suffix), suffix_unit
+            break
+    shown = format_value(value) if isinstance(value, (int, float)) and not isinstance(
+        value, bool) else str(value)
+    if unit == "fraction" and isinstance(value, (int, float)):
+        shown, unit = f"{value:.0%}", ""
+    return " ".join(p for p in (name.replace("_", " "), shown, unit) if p)
+
+
+def changes_against(plan: Plan, reference: Plan) -> list[str]:
+    """The scenario inputs ``plan`` sets differently from ``reference``, in words."""
+    mine = _flatten(plan.meta.get("scenario_spec") or {})
+    theirs = _flatten(reference.meta.get("scenario_spec") or {})
+    fields = sorted((set(mine) | set(theirs)) - {"name", "description"})
+    return [field_phrase(f, mine.get(f)) for f in fields if mine.get(f) != theirs.get(f)]
+
+
+def plan_labels(plans: Mapping[str, Plan]) -> dict[str, str]:
+    """A label for each plan (same keys) that says what it is.
+
+    Its scenario's name and, for a later plan of a scenario already in ``plans``, what
+    it changed against the first plan of that name (``demo-small: carbon price 300
+    EUR/tCO2``).
+
+    Labels stay unique: two plans that read the same get their scenario hash appended.
+    """
+    first: dict[str, Plan] = {}
+    labels: dict[str, str] = {}
+    for key, plan in plans.items():
+        name = str(plan.meta.get("scenario", "?"))
+        reference = first.setdefault(name, plan)
+        changes = changes_against(plan, reference) if plan is not reference else []
+        if len(changes) > MAX_CHANGES_NAMED:
+            changes = changes[:MAX_CHANGES_NAMED] + [
+                f"+{len(changes) - MAX_CHANGES_NAMED} more"]
+        labels[key] = f"{name}: {', '.join(changes)}" if changes else name
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {key: label if counts[label] == 1 else f"{label} · {plan_label(plans[key])[-6:]}"
+            for key, label in labels.items()}
+
+
+def percent_change(base: float | None, value: float | None) -> str:
+    """``+12.3 %`` of ``value`` against ``base``; blank where either is missing or 0."""
+    if base is None or value is None or not all(map(math.isfinite, (base, value))) \
+            or base == 0:
+        return ""
+    return f"{value / base - 1:+.1%}"
 
 
 def _change(key: str, base: float | None, value: float | None) -> str:
@@ -41,27 +107,51 @@ def _change(key: str, base: float | None, value: float | None) -> str:
     return "changed"
 
 
+DELTA = "{label}, change"
+"""Header of the column with a plan's change against the baseline [%]."""
+
+
 def kpi_comparison(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """KPIs (rows) of each plan (columns), and each cell's change against the first plan.
 
-    Returns the formatted table and a same-shaped table of ``better`` / ``worse`` /
-    ``changed`` / ``""`` (the first plan is the baseline).
+    Every plan after the first gets a second column, its change against the first in %
+    (:data:`DELTA`). Returns the formatted table and a same-shaped table of ``better`` /
+    ``worse`` / ``changed`` / ``""`` (the first plan is the baseline).
     """
     labels = list(plans)
     base = plans[labels[0]]
-    rows = {"status": [p.status for p in plans.values()],
+    columns = [labels[0]]
+    for label in labels[1:]:
+        columns += [label, DELTA.format(label=label)]
+    rows = {"status": [_status(p) for p in plans.values()],
             "proven gap": ["" if p.gap is None else f"{p.gap:.2%}" for p in plans.values()]}
     marks = {"status": ["" if p.status == base.status else "changed" for p in plans.values()],
              "proven gap": [""] * len(plans)}
+    rows = {k: _with_deltas(v, [""] * len(plans)) for k, v in rows.items()}
+    marks = {k: _with_deltas(v, v) for k, v in marks.items()}
     for key, label in KPI_LABELS.items():
         if not any(key in p.kpis for p in plans.values()):
             continue
-        rows[label] = [format_value(p.kpis.get(key)) for p in plans.values()]
-        marks[label] = [_change(key, base.kpis.get(key), p.kpis.get(key))
-                        for p in plans.values()]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=labels)
+        values = [p.kpis.get(key) for p in plans.values()]
+        change = [_change(key, base.kpis.get(key), v) for v in values]
+        rows[label] = _with_deltas([format_value(v) for v in values],
+                                   [percent_change(base.kpis.get(key), v) for v in values])
+        marks[label] = _with_deltas(change, change)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "KPI"
-    return table, pd.DataFrame.from_dict(marks, orient="index", columns=labels)
+    return table, pd.DataFrame.from_dict(marks, orient="index", columns=columns)
+
+
+def _status(plan: Plan) -> str:
+    return status_words(plan.status)
+
+
+def _with_deltas(values: list, deltas: list) -> list:
+    """``[v0, v1, d1, v2, d2, ...]``: each value after the first followed by its delta."""
+    out = [values[0]]
+    for value, delta in zip(values[1:], deltas[1:], strict=True):
+        out += [value, delta]
+    return out
 
 
 def highlight(table: pd.DataFrame, marks: pd.DataFrame) -> Styler:

@@ -11,6 +11,16 @@ import pandas as pd
 
 from planner.errors import UsageError
 
+STATUS_WORDS = {"time_limit": "time limit reached; best plan found",
+                "stopped": "stopped on request; best plan found"}
+"""How a status reads to a user where its key alone would not say it (others: the key)."""
+
+
+def status_words(status: str) -> str:
+    """``time_limit`` -> ``time limit reached; best plan found``; ``optimal`` stays."""
+    return STATUS_WORDS.get(status, status.replace("_", " "))
+
+
 TABLES = ("sites", "fleet", "energy", "workloads", "costs", "workload_options", "check")
 
 

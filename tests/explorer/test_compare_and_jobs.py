@@ -30,13 +30,28 @@ def test_kpis_are_marked_better_or_worse_against_the_baseline(demo):
     mine = f"demo-small · {demo.meta['scenario_hash'][:6]}"
     assert list(plans) == [mine, "demo-co2 · abcdef"]
     table, marks = compare.kpi_comparison(plans)
-    assert table.loc["GPUs"].tolist() == ["776", "800"]
+    assert table.loc["GPUs"].tolist() == ["776", "800", "+3.1%"]
+    assert table.loc["TCO [EUR/yr]", "demo-co2 · abcdef, change"] == "+10.0%"
     column = marks["demo-co2 · abcdef"]
     assert column["TCO [EUR/yr]"] == "worse" and column["emissions [tCO2/yr]"] == "better"
     assert column["GPUs"] == "changed" and column["PUE [-]"] == ""  # within the tolerance
     assert (marks[mine] == "").all()
     html = compare.highlight(table, marks).to_html()
     assert compare.WORSE in html and compare.BETTER in html and compare.CHANGED in html
+
+
+def test_plans_are_named_by_what_they_change(demo):
+    other = variant(demo)
+    renamed = dataclasses.replace(other, meta=dict(other.meta, scenario="demo-small"))
+    again = dataclasses.replace(renamed, meta=dict(renamed.meta, scenario_hash="fedcba654321"))
+    labels = compare.plan_labels({"a": demo, "b": renamed, "c": other})
+    assert labels == {"a": "demo-small", "b": "demo-small: carbon price 300 EUR/tCO2",
+                      "c": "demo-co2"}
+    twice = compare.plan_labels({"a": demo, "b": renamed, "d": again})
+    assert twice["b"] != twice["d"] and twice["d"].endswith("fedcba")
+    assert compare.field_phrase("policy.renewable_share_frac", 0.8) == "renewable share 80%"
+    assert compare.field_phrase("accelerators", "h100-sxm, gb200") == \
+        "accelerators h100-sxm, gb200"
 
 
 def test_inputs_that_differ_and_sites_side_by_side(demo):
