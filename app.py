@@ -19,7 +19,7 @@ import streamlit as st
 import planner
 from planner.catalogue import TABLES
 from planner.errors import GigaplanError
-from planner.explorer import compare, dispatch, figures, geo, kpis
+from planner.explorer import compare, dispatch, figures, geo, kpis, whatif
 from planner.explorer.edit import (
     FIELDS,
     WORKLOAD_MODELS,
@@ -622,8 +622,99 @@ def roofline_page() -> None:
                "Roofline view shows its own accelerators and workloads.")
 
 
+# --- What-if ------------------------------------------------------------------------------
+
+
+def whatif_page() -> None:
+    """One lever over a range around a solved plan's scenario, run as a batch study."""
+    st.header("What-if")
+    if not plans():
+        st.info("Solve a scenario first: a what-if varies one lever of a solved plan's "
+                "scenario.")
+        st.button("Go to Scenario", on_click=go_to, args=("Scenario",), key="whatif_go")
+        return
+    labels = {label: d for d, label in compare.plan_labels(plans()).items()}
+    if st.session_state.get("whatif:plan") not in labels:
+        st.session_state["whatif:plan"] = list(labels)[-1]
+    chosen = st.selectbox("Around the scenario of the plan", list(labels), key="whatif:plan")
+    scenario = scenario_of(plans()[labels[chosen]])
+    lever = st.selectbox("Lever", [*whatif.LEVERS, whatif.PARETO], key="whatif:lever")
+    with st.form("whatif_form"):
+        values = points = None
+        if lever == whatif.PARETO:
+            points = st.number_input("points on the front", 3, whatif.MAX_VALUES, 5)
+            st.caption("Least cost under emission caps spaced evenly from the least "
+                       "achievable emissions to those of the least-cost plan.")
+        else:
+            spec = whatif.LEVERS[lever]
+            scale, unit = (100.0, "%") if spec.percent else (1.0, spec.unit)
+            left, mid, right = st.columns(3)
+            start = left.number_input(f"from [{unit}]", value=spec.start * scale,
+                                      key=f"whatif:start:{lever}")
+            stop = mid.number_input(f"to [{unit}]", value=spec.stop * scale,
+                                    key=f"whatif:stop:{lever}")
+            count = right.number_input("values", whatif.MIN_VALUES, whatif.MAX_VALUES, 5,
+                                       key=f"whatif:count:{lever}")
+        limit = st.number_input("time limit per variant [s]", 1.0, 3600.0,
+                                float(min(scenario.solver.time_limit_s, 120.0)))
+        busy = st.session_state.get("whatif:job")
+        run = st.form_submit_button("Run the what-if", type="primary",
+                                    disabled=busy is not None and not busy.done)
+    if run:
+        try:
+            if points is None:
+                values = whatif.lever_values(spec, start / scale, stop / scale, int(count))
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            previous = st.session_state.get("whatif:job")
+            if previous is not None:
+                previous.discard()  # its folder, once it has ended
+            st.session_state["whatif:job"] = whatif.WhatIf.start(
+                scenario, lever, values=values, points=points and int(points),
+                time_limit_s=limit)
+    job = st.session_state.get("whatif:job")
+    if job is not None:
+        whatif_progress(job)
+        if job.done:
+            whatif_results(job)
+
+
+@st.fragment(run_every=1.0)
+def whatif_progress(job: whatif.WhatIf) -> None:
+    """The what-if's progress, refreshed each second; the whole page redraws at its end."""
+    if job.done:
+        if st.session_state.pop("whatif:running", False):
+            st.rerun()  # the whole page, to draw the results
+        return
+    st.info(f"What-if of {job.lever} running on the study machinery: {job.line()}")
+    st.session_state["whatif:running"] = True
+
+
+def whatif_results(job: whatif.WhatIf) -> None:
+    """Curves against the lever, the cost-emissions front, the table and the downloads."""
+    if job.error:
+        st.error(f"The what-if did not run: {job.error}")
+        return
+    frame = job.results()
+    st.success(f"What-if of {job.lever}: {job.line()}. Study folder: {job.folder}")
+    if whatif.solved(frame).empty:
+        st.warning("No variant was solved; the table says why.")
+    else:
+        st.caption(f"Each variant is solved to a gap of at most {job.gap:.1%}: differences "
+                   "smaller than that between neighbouring values are solver tolerance.")
+        show_figure(whatif.curve_figure(frame, job.lever), key="whatif_curve")
+        show_figure(whatif.pareto_figure(frame, job.lever), key="whatif_pareto")
+    st.dataframe(readable(whatif.result_table(frame, job.lever)), hide_index=True)
+    left, right = st.columns(2)
+    left.download_button("Study workbook (.xlsx)", job.workbook(), "whatif.xlsx", XLSX_MIME,
+                         key="whatif_xlsx")
+    right.download_button("Study folder (.zip)", job.archive(), "whatif.zip",
+                          "application/zip", key="whatif_zip")
+
+
 PAGES = {"Scenario": scenario_page, "Plan": plan_page, "Compare": compare_page,
-         "Roofline": roofline_page, "Catalogue": catalogue_page}
+         "What-if": whatif_page, "Roofline": roofline_page, "Catalogue": catalogue_page}
 
 
 @st.fragment(run_every=1.0)
@@ -639,7 +730,7 @@ def running_solve() -> None:
 def keep_widget_state() -> None:
     """Keep edits and choices while their page is hidden (Streamlit drops unseen widgets)."""
     for key in list(st.session_state.keys()):
-        if key in PERSISTENT or str(key).startswith("edit:"):
+        if key in PERSISTENT or str(key).startswith(("edit:", "whatif:")):
             st.session_state[key] = st.session_state[key]
 
 

@@ -107,7 +107,7 @@ def _change(key: str, base: float | None, value: float | None) -> str:
     return "changed"
 
 
-DELTA = "{label}, change"
+DELTA = "{label}, change [%]"
 """Header of the column with a plan's change against the baseline [%]."""
 
 
@@ -134,12 +134,22 @@ def kpi_comparison(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         values = [p.kpis.get(key) for p in plans.values()]
         change = [_change(key, base.kpis.get(key), v) for v in values]
-        rows[label] = _with_deltas([format_value(v) for v in values],
+        rows[label] = _with_deltas([_shown(key, v) for v in values],
                                    [percent_change(base.kpis.get(key), v) for v in values])
         marks[label] = _with_deltas(change, change)
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "KPI"
     return table, pd.DataFrame.from_dict(marks, orient="index", columns=columns)
+
+
+SHARES = frozenset({"renewable_share", "renewable_share_hourly", "erf"})
+"""KPIs that are fractions [-], shown in %."""
+
+
+def _shown(key: str, value: float | None) -> str:
+    if key in SHARES and value is not None and math.isfinite(value):
+        return f"{value:.1%}"
+    return format_value(value)
 
 
 def _status(plan: Plan) -> str:

@@ -10,13 +10,15 @@ connection), on an exception shown in the page, or on a browser console error.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from planner.explorer.serve import CHROMIUM, CHROMIUM_ARGS, serve
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "::", ""}
 NETWORK_AUDIT = '''
@@ -136,3 +138,134 @@ def test_solve_the_demo_in_chromium_with_no_request_leaving_the_machine(served, 
     assert any(u.endswith("/app/static/topojson/world_50m.json") for u in requests)
     assert console_errors == []
     assert not network_log.exists(), network_log.read_text()
+
+
+@pytest.fixture
+def busy_core():
+    """One core kept busy while the test runs (the burner also ends by itself after 600 s)."""
+    burner = subprocess.Popen([sys.executable, "-c", BURNER])
+    try:
+        yield burner
+    finally:
+        burner.kill()
+        burner.wait()
+
+
+BURNER = "import time\nend = time.monotonic() + 600\nwhile time.monotonic() < end:\n    pass\n"
+
+
+def flagship_at_gap_zero(catalogue) -> bytes:
+    """The flagship as one uploadable file that cannot reach its gap soon (gap target 0)."""
+    from planner.scenario import load_scenario, to_yaml
+
+    scenario = load_scenario(SCENARIOS / "eu-gigafactory.yaml", catalogue)
+    scenario = scenario.model_copy(update={"name": "flagship-gap0", "solver": scenario.solver
+                                           .model_copy(update={"mip_gap_frac": 0.0,
+                                                               "time_limit_s": 900.0})})
+    return to_yaml(scenario).encode()
+
+
+def go(page, name: str) -> None:
+    """Open a page of the explorer from the sidebar."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').get_by_text(
+        name, exact=True).click()
+
+
+def test_progress_cancel_compare_and_whatif_in_chromium_with_the_other_core_busy(
+        served, busy_core, catalogue, tmp_path):
+    """Progress with phase and gap on two pages, Cancel keeping HiGHS' best plan, Compare
+    naming plans by what changed, a what-if of 5 carbon prices drawn; no console error."""
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("GIGAPLAN_SCREENSHOTS") or tmp_path)
+    url, _ = served
+    console_errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        try:
+            page.goto(url)
+            expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=60_000)
+            settled(page)
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                files=[{"name": "flagship-gap0.yaml", "mimeType": "application/x-yaml",
+                        "buffer": flagship_at_gap_zero(catalogue)}])
+            expect(page.get_by_role("heading", name="flagship-gap0")).to_be_visible(
+                timeout=60_000)
+            settled(page)
+            page.get_by_role("button", name="Solve", exact=True).click()
+            # the solve bar on the Scenario page: the phase, then HiGHS' best plan and gap
+            bar = page.locator('[data-testid="stProgress"]')
+            expect(bar).to_contain_text("building the model", timeout=60_000)
+            expect(bar).to_contain_text("proven gap", timeout=240_000)
+            page.screenshot(path=str(shots / "solve-progress.png"))
+            # another page: the sidebar shows the same solve, refreshed, with its Cancel
+            go(page, "Compare")
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            expect(sidebar).to_contain_text("Solving flagship-gap0", timeout=30_000)
+            expect(sidebar).to_contain_text("proven gap", timeout=30_000)
+            expect(sidebar).to_contain_text("HiGHS branch and bound")
+            page.screenshot(path=str(shots / "solve-progress-sidebar.png"))
+            sidebar.get_by_role("button", name="Cancel the solve").click()
+            go(page, "Scenario")
+            status = page.get_by_role("heading", name="stopped on request; best plan found")
+            expect(status).to_be_visible(timeout=180_000)
+            expect(status).to_contain_text("proven gap")
+            expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs")).to_be_visible()
+            settled(page)
+
+            # the small demo, then the same with a carbon price of 150 EUR/t
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario").first.click()
+            page.get_by_role("option", name="demo-small.yaml").click()
+            expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=30_000)
+            settled(page)
+            page.get_by_role("button", name="Solve", exact=True).click()
+            expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs"))\
+                .to_contain_text("776", timeout=90_000)
+            settled(page)
+            page.get_by_role("tab", name="Policy").click()
+            price = page.get_by_label("Carbon price [EUR/tCO2] (blank: finance default)")
+            price.fill("150")
+            price.press("Enter")
+            expect(page.get_by_text("· edited", exact=False)).to_be_visible(timeout=30_000)
+            settled(page)
+            solved = page.get_by_role("heading", name="Plan: optimal")
+            expect(solved).to_have_count(0)  # the edited scenario has no plan yet
+            page.get_by_role("button", name="Solve", exact=True).click()
+            expect(solved).to_be_visible(timeout=90_000)
+            settled(page)
+
+            go(page, "Compare")
+            table = page.locator('[data-testid="stDataFrame"]').first
+            expect(table).to_be_visible(timeout=30_000)
+            settled(page)
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            page.screenshot(path=str(shots / "compare.png"))
+            assert "plans are named by what they change" in text.lower()
+            chosen = page.locator('[data-testid="stMultiSelect"]').inner_text()
+            assert "demo-small: carbon price 150 EUR/tCO2" in chosen, chosen
+            assert "flagship-gap0" in chosen, chosen
+
+            go(page, "What-if")
+            expect(page.get_by_role("heading", name="What-if")).to_be_visible(timeout=30_000)
+            settled(page)
+            expect(page.get_by_role("combobox", name="Around the scenario of the plan"))\
+                .to_have_value("demo-small: carbon price 150 EUR/tCO2")
+            page.get_by_role("button", name="Run the what-if").click()
+            expect(page.get_by_text("variants solved", exact=False).first).to_be_visible(
+                timeout=60_000)
+            curve = page.locator(".js-plotly-plot").filter(has_text="What-if: carbon price")
+            expect(curve).to_be_visible(timeout=240_000)
+            settled(page)
+            # five carbon prices, one marker each in the TCO, sites and emissions panels
+            assert curve.locator(".scatterlayer .trace .points path").count() == 15
+            front = page.locator(".js-plotly-plot").filter(has_text="Cost against emissions")
+            expect(front).to_be_visible()
+            expect(page.get_by_role("button", name="Study workbook (.xlsx)")).to_be_visible()
+            page.screenshot(path=str(shots / "whatif.png"), full_page=True)
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()
+    assert console_errors == []

@@ -31,7 +31,9 @@ def test_kpis_are_marked_better_or_worse_against_the_baseline(demo):
     assert list(plans) == [mine, "demo-co2 · abcdef"]
     table, marks = compare.kpi_comparison(plans)
     assert table.loc["GPUs"].tolist() == ["776", "800", "+3.1%"]
-    assert table.loc["TCO [EUR/yr]", "demo-co2 · abcdef, change"] == "+10.0%"
+    assert table.loc["TCO [EUR/yr]", "demo-co2 · abcdef, change [%]"] == "+10.0%"
+    assert table.loc["renewable share, annual, net of curtailment (REF) [-]"].iloc[0] == \
+        f"{demo.kpis['renewable_share']:.1%}"
     column = marks["demo-co2 · abcdef"]
     assert column["TCO [EUR/yr]"] == "worse" and column["emissions [tCO2/yr]"] == "better"
     assert column["GPUs"] == "changed" and column["PUE [-]"] == ""  # within the tolerance
