@@ -8,7 +8,10 @@ Starts ``streamlit run app.py`` on a free port and measures, on demo-small:
 - solve: the same for edits of demo-small (a new carbon price each time, so nothing is
   remembered);
 - cached: from re-selecting demo-small in the scenario list (after another scenario) to
-  its remembered plan's KPIs visible.
+  its remembered plan's KPIs visible;
+- page switch, idle and during a solve: from clicking a page in the sidebar to its
+  heading drawn, for every page in turn, with nothing running and then while the
+  flagship (eu-gigafactory) solves in the background.
 
 Usage::
 
@@ -18,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import time
@@ -62,6 +66,29 @@ def reselect(page: Page) -> float:
     return time.perf_counter() - start
 
 
+HEADINGS = {"Compare": "Compare plans", "Catalogue": "Data catalogue", "Roofline": "Roofline",
+            "What-if": "What-if", "Plan": "Plan", "Scenario": "Scenario"}
+
+
+def switch(page: Page, name: str) -> float:
+    """Seconds from clicking page ``name`` in the sidebar to its heading drawn."""
+    start = time.perf_counter()
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').get_by_text(
+        name, exact=True).click()
+    expect(page.get_by_role("heading", name=HEADINGS[name], exact=True)).to_be_visible(
+        timeout=TIMEOUT_MS)
+    return time.perf_counter() - start
+
+
+def switches(page: Page, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        for name in HEADINGS:
+            out.append(switch(page, name))
+            time.sleep(0.5)
+    return out
+
+
 def measure(url: str, repeats: int) -> dict[str, list[float]]:
     """All timings [s], by what was measured."""
     out: dict[str, list[float]] = {"page load": [], "first solve": [], "solve": [],
@@ -88,6 +115,14 @@ def measure(url: str, repeats: int) -> dict[str, list[float]]:
             out["solver (reported)"].append(reported)
         for _ in range(repeats):
             out["cached"].append(reselect(page))
+        out["page switch, idle"] = switches(page, max(1, repeats // 2))
+        pick(page, "eu-gigafactory.yaml")
+        expect(page.get_by_role("heading", name="eu-gigafactory", exact=True)).to_be_visible(
+            timeout=TIMEOUT_MS)
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.locator('[data-testid="stProgress"]')).to_contain_text(
+            "building the model", timeout=TIMEOUT_MS)
+        out["page switch, solving"] = switches(page, max(1, repeats // 2))
         browser.close()
     return out
 
@@ -99,6 +134,7 @@ def main() -> None:
     args = parser.parse_args()
     with serve(ROOT) as url:
         timings = measure(url, args.repeats)
+        print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
     print(f"{'what':<20} {'n':>3} {'median [s]':>11} {'min [s]':>8} {'max [s]':>8}")
     for what, values in timings.items():
         print(f"{what:<20} {len(values):>3} {statistics.median(values):>11.2f} "

@@ -63,6 +63,10 @@ def serve(app_dir: Path, env: dict[str, str] | None = None,
         yield url
     finally:
         server.terminate()
-        text, _ = server.communicate(timeout=20)
+        try:
+            text, _ = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:  # a solve still running in its thread holds it
+            server.kill()
+            text, _ = server.communicate()
         if output is not None:
             output.append(text)
