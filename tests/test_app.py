@@ -134,7 +134,7 @@ def test_an_edit_is_a_new_scenario_and_going_back_is_instant():
     at = page(at, "Compare")
     assert not at.exception
     kpis = at.dataframe[0].value
-    assert kpis.shape[1] == 2 and kpis.loc["GPUs"].tolist() == ["776", "776"]
+    assert kpis.shape[1] == 3 and kpis.loc["GPUs"].tolist() == ["776", "776", "+0.0%"]
     assert at.dataframe[1].value.index.tolist() == ["policy.carbon_price_eur_per_t"]
 
 

@@ -188,6 +188,9 @@ def test_progress_cancel_compare_and_whatif_in_chromium_with_the_other_core_busy
         try:
             page.goto(url)
             expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=60_000)
+            # the first map's outlines loaded (leaving before can trip a plotly.js race)
+            expect(page.locator(".geolayer .countries path").first).to_be_attached(
+                timeout=60_000)
             settled(page)
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
                 files=[{"name": "flagship-gap0.yaml", "mimeType": "application/x-yaml",
