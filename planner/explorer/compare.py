@@ -82,7 +82,8 @@ def plan_labels(plans: Mapping[str, Plan]) -> dict[str, str]:
     counts: dict[str, int] = {}
     for label in labels.values():
         counts[label] = counts.get(label, 0) + 1
-    return {key: label if counts[label] == 1 else f"{label} · {plan_label(plans[key])[-6:]}"
+    return {key: label if counts[label] == 1
+            else f"{label} · {str(plans[key].meta.get('scenario_hash', ''))[:6]}"
             for key, label in labels.items()}
 
 
@@ -123,7 +124,7 @@ def kpi_comparison(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns = [labels[0]]
     for label in labels[1:]:
         columns += [label, DELTA.format(label=label)]
-    rows = {"status": [_status(p) for p in plans.values()],
+    rows = {"status": [status_words(p.status) for p in plans.values()],
             "proven gap": ["" if p.gap is None else f"{p.gap:.2%}" for p in plans.values()]}
     marks = {"status": ["" if p.status == base.status else "changed" for p in plans.values()],
              "proven gap": [""] * len(plans)}
@@ -150,10 +151,6 @@ def _shown(key: str, value: float | None) -> str:
     if key in SHARES and value is not None and math.isfinite(value):
         return f"{value:.1%}"
     return format_value(value)
-
-
-def _status(plan: Plan) -> str:
-    return status_words(plan.status)
 
 
 def _with_deltas(values: list, deltas: list) -> list:
