@@ -195,7 +195,11 @@ class LinearProgram:
         # once it runs (as highs_bridge.solve does, reset it first)
         highspy.Highs.resetGlobalScheduler(True)
         h.setOptionValue("threads", threads)
-        h.setOptionValue("time_limit", INF if time_limit_s is None else float(time_limit_s))
+        # HiGHS' run clock adds up over the runs of one instance and its time limit is
+        # measured on that clock: a warm re-solve gets its limit on top of the time spent
+        spent_s = float(h.getRunTime())
+        h.setOptionValue("time_limit", INF if time_limit_s is None
+                         else spent_s + float(time_limit_s))
         for key, value in (options or {}).items():
             h.setOptionValue(key, value)
         h.run()

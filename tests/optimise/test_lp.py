@@ -47,6 +47,19 @@ def test_warm_start_reuses_the_instance_only_for_the_same_matrix():
     np.testing.assert_allclose(x, [0.0, 0.0, 3.0], atol=1e-9)
 
 
+def test_a_warm_re_solve_gets_its_own_time_limit_not_what_is_left_of_the_first():
+    # HiGHS measures its time limit on the instance's run clock, which adds up over the
+    # runs: a warm re-solve after a first run of T s would otherwise stop at once when
+    # its limit is below T (the full-year repair lost its check to this).
+    warm = WarmStart()
+    _programme(x1_max=2.0).solve(warm=warm)
+    spent_s = warm.highs.getRunTime()
+    status, _ = _programme(x1_max=1.0).solve(warm=warm, time_limit_s=spent_s / 2)
+    assert status == "Optimal" and warm.warm_solves == 1
+    _, limit = warm.highs.getOptionValue("time_limit")
+    assert limit == pytest.approx(spent_s + spent_s / 2, rel=0.5)
+
+
 @pytest.mark.parametrize("rhs", [3.0, 0.5])
 def test_warm_and_cold_solves_agree(rhs):
     warm = WarmStart()
