@@ -8,8 +8,8 @@ import pytest
 from planner.catalogue import EU27
 from planner.explorer import dispatch, figures, geo, kpis
 from planner.explorer.roofline import main_precision, scenario_roofline, workload_points
-from planner.explorer.tables import readable
-from planner.report.plan_tables import cost_tables, energy_table
+from planner.explorer.tables import shown
+from planner.report.plan_tables import cost_tables, energy_table, sites_table, workloads_table
 from planner.report.used import used_inputs
 
 
@@ -126,10 +126,13 @@ def test_the_roofline_shows_every_workload(demo_scenario, catalogue):
     assert sum(t.mode == "lines" for t in fig.data) == 3  # one ceiling per accelerator
 
 
-def test_tables_are_rounded_for_reading():
-    import pandas as pd
-
-    frame = pd.DataFrame({"big": [1234.567, 99.0], "small": [0.123456, 0.5], "mixed": [1, "a"]})
-    out = readable(frame)
-    assert list(out["big"]) == [1235.0, 99.0] and list(out["small"]) == [0.1235, 0.5]
-    assert list(out["mixed"]) == ["1", "a"]
+def test_report_tables_in_the_explorer_read_as_words_and_units(demo, catalogue):
+    annual = shown(energy_table(demo))
+    assert annual.loc[0, "PUE [-]"] == f"{demo.kpis['pue']:.2f}"
+    assert annual.loc[0, "renewable energy factor (REF) [%]"].endswith(" %")
+    sites = shown(sites_table(demo, catalogue, used_inputs(demo, catalogue)))
+    assert {"GPUs, MI300X", "GPUs, H100 SXM"} <= set(sites.columns)
+    assert sites.loc[sites["site"] == "julich", "PUE, mean [-]"].item() == "–"
+    work = shown(workloads_table(demo, used_inputs(demo, catalogue)))
+    assert all(n.replace(",", "").isdigit() for n in work["nodes"])  # no 0.54 nodes
+    assert (work["share of demand [%]"] == "100.0 %").all()
