@@ -59,13 +59,16 @@ LABELS = {
     "capex_eur_per_kw_it": "capex [EUR/kW IT]", "wue_l_per_kwh": "WUE [L/kWh]",
     "arithmetic_intensity_flop_per_byte": "arithmetic intensity [FLOP/byte]",
     "usd_per_eur": "exchange rate [USD/EUR]", "status": "status", "reason": "why not solved",
+    "renewable_share": "renewable share, annual, net of curtailment (REF) [fraction]",
+    "renewable_share_hourly": "renewable share, hourly-matched [fraction]",
 }
 """Column key -> plain-language label with its unit in brackets (counts carry none)."""
 
 ACCELERATOR_NAMES = {"gaudi3": "Gaudi 3", "gh200": "GH200", "h100-pcie": "H100 PCIe"}
 """Accelerator ids whose short name is not their id in capitals (``h100-sxm`` -> H100 SXM)."""
 
-PERCENT_UNITS = frozenset({"fraction", "%"})
+PERCENT_UNITS = frozenset({"%"})
+"""Units of columns shown in percent (their values already in %, see :func:`is_fraction`)."""
 COUNT_WORDS = ("GPUs", "nodes", "sites", "member states", "GPUs per node")
 
 
@@ -84,29 +87,38 @@ def _bare_name(key: str) -> str:
     return last.replace("_", " ")
 
 
+def source_label(key: str) -> str:
+    """The label of a column key with its unit as the data holds it (``[fraction]`` kept)."""
+    key = str(key)
+    if key.startswith("GPUs ") and " " not in key.removeprefix("GPUs "):
+        return f"GPUs, {accelerator_name(key.removeprefix('GPUs '))}"  # the report's header
+    if " " in key or "[" in key:
+        return key  # already a label
+    if key in LABELS:
+        return LABELS[key]
+    if key in KPI_LABELS:
+        return KPI_LABELS[key]
+    if key.startswith("gpus_"):
+        return f"GPUs, {accelerator_name(key.removeprefix('gpus_'))}"
+    unit = unit_of(key) if key not in SPECIAL_UNITS else SPECIAL_UNITS[key]
+    if unit is None:
+        return key.replace("_", " ")
+    return f"{_bare_name(key)} [{unit}]"
+
+
+def is_fraction(key: str) -> bool:
+    """True when the column holds fractions (0.84), shown in percent (84.0 %)."""
+    return label_unit(source_label(key)) == "fraction"
+
+
 def column_label(key: str) -> str:
     """The plain-language header of a column key, with its unit in brackets.
 
     ``params_b`` -> ``parameters [billion]``; ``gpus_h100-sxm`` -> ``GPUs, H100 SXM``;
     ``share [fraction]`` -> ``share [%]``; an unknown ``x_eur_per_mwh`` -> ``x [EUR/MWh]``.
     """
-    key = str(key)
-    if key.endswith("[fraction]"):
-        return key.removesuffix("[fraction]") + "[%]"
-    if key.startswith("GPUs ") and " " not in key.removeprefix("GPUs "):
-        return f"GPUs, {accelerator_name(key.removeprefix('GPUs '))}"  # the report's header
-    if " " in key or "[" in key:
-        return key  # already a label
-    if key in LABELS:
-        return column_label(LABELS[key]) if LABELS[key].endswith("[fraction]") else LABELS[key]
-    if key in KPI_LABELS:
-        return column_label(KPI_LABELS[key])
-    if key.startswith("gpus_"):
-        return f"GPUs, {accelerator_name(key.removeprefix('gpus_'))}"
-    unit = unit_of(key) if key not in SPECIAL_UNITS else SPECIAL_UNITS[key]
-    if unit is None:
-        return key.replace("_", " ")
-    return f"{_bare_name(key)} [{'%' if unit in PERCENT_UNITS else unit}]"
+    label = source_label(key)
+    return label.removesuffix("[fraction]") + "[%]" if is_fraction(key) else label
 
 
 def label_unit(label: str) -> str | None:
@@ -166,7 +178,8 @@ def _is_count(label: str) -> bool:
 def cell_format(label: str, values: pd.Series) -> Callable[[object], str]:
     """How a column's cells read, from its label and its values.
 
-    Fractions in % (``0.8391`` -> ``83.9 %``), PUE and other ratios ``[-]`` with two
+    Percentages (a ``[%]`` column; :func:`display_frame` turns fractions into them:
+    ``0.8391`` -> ``83.9 %``), PUE and other ratios ``[-]`` with two
     decimals, counts whole (a share of a node rounds up to a node), calendar years
     without separators, other numbers with separators at about four significant digits;
     a missing value is :data:`BLANK`.
@@ -187,7 +200,7 @@ def cell_format(label: str, values: pd.Series) -> Callable[[object], str]:
             return general_text(value)
         v = float(value)
         if kind == "percent":
-            return f"{_number(100 * v, 1)} %"
+            return f"{_number(v, 1)} %"
         if kind == "count":
             return _number(math.ceil(v - 1e-6), 0)
         if kind == "year":
@@ -221,15 +234,19 @@ def _by_row_unit(frame: pd.DataFrame) -> pd.DataFrame:
 def _in_unit(value: object, unit: str, year: bool) -> object:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
-    if unit in PERCENT_UNITS:
-        return cell_format("x [%]", pd.Series([value]))(value)
+    if unit == "fraction":
+        return cell_format("x [%]", pd.Series([value]))(100.0 * value)
     if year and float(value).is_integer():
         return f"{value:.0f}"
     return general_text(value)
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    out = _by_row_unit(frame) if "unit" in frame.columns else frame
+    out = _by_row_unit(frame) if "unit" in frame.columns else frame.copy()
+    for column in out.columns:
+        if is_fraction(column) and pd.api.types.is_numeric_dtype(out[column]) \
+                and not pd.api.types.is_bool_dtype(out[column]):
+            out[column] = 100.0 * out[column]  # shown in %
     out = out.rename(columns=column_label)
     if out.index.name is not None:
         out.index.name = column_label(out.index.name)

@@ -99,8 +99,9 @@ def test_solving_the_demo_shows_kpis_every_view_and_the_downloads():
     assert not at.exception
     assert at.subheader[1].value.startswith("Plan: optimal, proven gap")
     kpis = metrics(at)
-    assert kpis["GPUs"] == "776" and kpis["TCO [EUR/yr]"].endswith(" M")
-    assert {"EUR/GPU-h", "facility MW", "PUE", "renewables", "tCO2/yr", "proven gap"} <= set(kpis)
+    assert kpis["GPUs"] == "776" and kpis["TCO"].endswith(" M EUR/yr")
+    assert kpis["PUE"] == "1.08" and kpis["emissions"].endswith(" CO2/yr")
+    assert {"cost per GPU-hour", "facility load", "renewables", "proven gap"} <= set(kpis)
     at.button(key="open_plan").click().run()
     assert at.header[0].value == "Plan" and not at.exception
     labels = [b.proto.label for b in at.get("download_button")]

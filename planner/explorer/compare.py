@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from planner.cli.render import format_value
+from planner.labels import column_label, general_text, is_fraction
 from planner.optimise import Plan
 from planner.optimise.plan import status_words
 from planner.report.labels import KPI_LABELS, SUFFIX_UNITS
@@ -208,10 +209,18 @@ def input_differences(plans: dict[str, Plan]) -> pd.DataFrame:
     for field in fields:
         values = [flat[label].get(field) for label in plans]
         if any(v != values[0] for v in values[1:]):
-            rows[field] = ["" if v is None else str(v) for v in values]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(plans))
+            name = field.rsplit(".", 1)[-1]
+            rows[field] = [column_label(name), *(_input_text(name, v) for v in values)]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["input", *plans])
     table.index.name = "scenario field"
     return table
+
+
+def _input_text(name: str, value: Any) -> str:
+    """A scenario value as the reader sees it under its label: fractions in %, blanks "–"."""
+    if is_fraction(name) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{100 * value:,.1f} %"
+    return general_text(value)
 
 
 def cost_comparison_figure(plans: dict[str, Plan]) -> go.Figure:

@@ -61,7 +61,8 @@ def test_inputs_that_differ_and_sites_side_by_side(demo):
     plans = {"a": demo, "b": other}
     diff = compare.input_differences(plans)
     assert diff.index.tolist() == ["policy.carbon_price_eur_per_t"]
-    assert diff.loc["policy.carbon_price_eur_per_t"].tolist() == ["67.0", "300.0"]
+    assert diff.loc["policy.carbon_price_eur_per_t"].tolist() == [
+        "carbon price [EUR/tCO2]", "67", "300"]
     sites = compare.site_comparison(plans)
     assert sites.index.tolist() == ["bologna"] and sites.loc["bologna", "a"].startswith("776 GPUs")
     infeasible = Plan(status="infeasible", gap=None, kpis={}, explanation=["x"], meta=other.meta)

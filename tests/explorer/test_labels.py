@@ -61,3 +61,10 @@ def test_a_mixed_column_becomes_text_by_each_rows_unit():
                           "value": [2024, 0.4, "x"], "unit": ["-", "fraction", "-"]})
     assert shown(frame)["value"].tolist() == ["2024", "40.0 %", "x"]
     assert readable(frame).data["value"].tolist() == ["2024", "40.0 %", "x"]
+
+
+def test_a_column_already_in_percent_is_not_multiplied_again():
+    frame = pd.DataFrame({"renewable share [%]": [71.0], "renewable_share": [0.71]})
+    out = display_frame(frame)
+    assert out.iloc[0].tolist() == ["71.0 %", "71.0 %"]
+    assert out.columns[1] == "renewable share, annual, net of curtailment (REF) [%]"

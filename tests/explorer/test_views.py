@@ -48,14 +48,42 @@ def test_marker_area_is_proportional_to_megawatts():
     assert sizes[2] == geo.MIN_MARKER_PX
 
 
-def test_headline_kpis_are_the_eight_the_issue_asks_for(demo):
+def test_headline_kpis_are_the_eight_the_issue_asks_for_with_units(demo):
     metrics = {m.label: m.value for m in kpis.headline(demo)}
-    assert list(metrics) == ["TCO [EUR/yr]", "EUR/GPU-h", "GPUs", "facility MW", "PUE",
-                             "renewables", "tCO2/yr", "proven gap"]
-    assert metrics["GPUs"] == "776" and metrics["TCO [EUR/yr]"].endswith(" M")
+    assert list(metrics) == ["TCO", "cost per GPU-hour", "GPUs", "facility load", "PUE",
+                             "renewables", "emissions", "proven gap"]
+    assert metrics["GPUs"] == "776" and metrics["TCO"].endswith(" M EUR/yr")
+    assert metrics["PUE"] == f"{demo.kpis['pue']:.2f}"
+    assert metrics["cost per GPU-hour"].endswith(" EUR/GPU-h")
+    assert metrics["emissions"] == f"{demo.kpis['emissions_t_per_year']:,.0f} t CO2/yr"
+    assert metrics["renewables"].endswith(" %") and metrics["facility load"].endswith(" MW")
     assert kpis.status_line(demo).startswith("optimal, proven gap ")
     assert kpis.money(1.234e9) == "1.23 bn" and kpis.money(950.0) == "950"
     assert kpis.megawatts(0.91979) == "0.92" and kpis.megawatts(1234.4) == "1,234"
+
+
+def test_big_kpis_read_compactly_so_a_tile_does_not_cut_them(demo):
+    import dataclasses
+
+    big = dataclasses.replace(demo, kpis={**demo.kpis, "emissions_t_per_year": 113_412.0,
+                                          "tco_eur_per_year": 14.23e6})
+    metrics = {m.label: m.value for m in kpis.headline(big)}
+    assert metrics["emissions"] == "113.4 kt CO2/yr" and metrics["TCO"] == "14.2 M EUR/yr"
+    assert max(len(m.value) for m in kpis.headline(big)) <= 16
+    assert kpis.tonnes_co2(2.5e6) == "2.5 Mt"
+
+
+def test_finance_kpis_are_shown_when_the_plan_has_them(demo):
+    import dataclasses
+
+    assert [m.label for m in kpis.finance(demo)] == [
+        k[1] for k in kpis.FINANCE if k[0] in demo.kpis]
+    more = dataclasses.replace(demo, kpis={**demo.kpis, "npv_cost_eur": 412.3e6,
+                                           "finance_horizon_years": 10,
+                                           "eur_per_gpu_hour_excl_energy": 1.5})
+    shown_ = {m.label: m.value for m in kpis.finance(more)}
+    assert shown_ == {"NPV of cost": "412 M EUR", "finance horizon": "10 years",
+                      "cost per GPU-hour excl. energy": "1.50 EUR/GPU-h"}
 
 
 def test_days_stand_for_the_whole_year(demo):
@@ -136,3 +164,28 @@ def test_report_tables_in_the_explorer_read_as_words_and_units(demo, catalogue):
     work = shown(workloads_table(demo, used_inputs(demo, catalogue)))
     assert all(n.replace(",", "").isdigit() for n in work["nodes"])  # no 0.54 nodes
     assert (work["share of demand [%]"] == "100.0 %").all()
+
+
+def test_every_catalogue_accelerator_has_its_own_colour_on_every_chart(demo, catalogue):
+    from planner.colours import accelerator_colours
+    from planner.roofline.chart import roofline_figure
+    from planner.roofline.hardware import accelerator
+
+    ids = catalogue.ids("accelerators")
+    accs = [accelerator(catalogue, a) for a in ids]
+    colours = accelerator_colours(ids)
+    fig = roofline_figure(accs, [], "bf16", colours)
+    lines = {t.name.split(" (")[0]: t.line.color for t in fig.data if t.mode == "lines"}
+    assert len(lines) == sum("bf16" in a.peak_flops for a in accs) >= 12
+    assert len(set(lines.values())) == len(lines)  # gb200/mi355x, b200/h200 apart
+    assert len(set(colours.values())) == len(ids)
+    fleet = figures.fleet_figure(demo, ids)
+    assert fleet.data[0].marker.color == colours["mi300x"] == lines["mi300x"]
+
+
+def test_the_roofline_names_each_workload_in_its_legend(demo_scenario, catalogue):
+    fig = scenario_roofline(demo_scenario, catalogue)
+    named = [t.name for t in fig.data if t.mode == "markers" and t.showlegend]
+    assert named == ["llama3-8b-pretrain (training)", "chat-8b (inference decode)"]
+    symbols = {t.legendgroup: t.marker.symbol for t in fig.data if t.mode == "markers"}
+    assert len(set(symbols.values())) == 2  # one symbol per workload
