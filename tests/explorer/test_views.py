@@ -25,7 +25,37 @@ def test_the_map_shades_all_27_member_states_and_sizes_chosen_sites(demo, catalo
     assert len(chosen.lon) == 1 and chosen.marker.size[0] == geo.MAX_MARKER_PX
     layout = fig.layout.geo
     assert layout.scope == "world" and layout.resolution == 50  # world_50m: has Cyprus, Malta
-    assert tuple(layout.lonaxis.range) == geo.EUROPE_LON
+    # a one-site plan zooms to a region around its site, not to all of Europe
+    lon, lat = catalogue.sites.loc["bologna", ["lon", "lat"]]
+    (west, east), (south, north) = layout.lonaxis.range, layout.lataxis.range
+    assert west < lon < east and south < lat < north
+    assert (east - west, north - south) == pytest.approx(geo.MIN_SPAN_DEG)
+    assert "disc area ∝ mean facility load" in chosen.name and "MW" in chosen.name
+
+
+def test_the_map_zooms_to_the_open_sites_padded_within_europe(catalogue):
+    import pandas as pd
+
+    everywhere = geo.extent(catalogue.sites["lon"], catalogue.sites["lat"])
+    assert everywhere[0][0] >= geo.EUROPE_LON[0] and everywhere[1][1] <= geo.EUROPE_LAT[1]
+    (west, east), (south, north) = geo.extent(pd.Series([10.0, 20.0]), pd.Series([50.0, 60.0]))
+    assert (west, east) == pytest.approx((8.5, 21.5))  # 15 % of the span each side
+    assert (south, north) == pytest.approx((48.5, 61.5))
+    assert geo.extent(pd.Series([], dtype=float), pd.Series([], dtype=float)) == (
+        geo.EUROPE_LON, geo.EUROPE_LAT)
+
+
+def test_names_of_close_sites_do_not_collide():
+    sizes = np.array([40.0, 40.0, 30.0])
+    lon, lat = np.array([10.0, 10.05, 30.0]), np.array([50.0, 50.0, 40.0])
+    positions = geo.label_positions(lon, lat, ["Alpha", "Beta", "Gamma"], sizes, (0.02, 0.02))
+    assert positions[0] == "top center" and positions[2] == "top center"
+    assert positions[1] != positions[0]  # the neighbour's name goes elsewhere, or hover only
+    crowded = geo.label_positions(np.zeros(12), np.zeros(12), [f"site {i}" for i in range(12)],
+                                  np.full(12, 20.0), (0.02, 0.02))
+    assert None in crowded  # no room left: hover only
+    placed = [p for p in crowded if p is not None]
+    assert len(placed) == len(set(placed))
 
 
 def test_chosen_sites_beside_the_map(demo, catalogue):
