@@ -284,8 +284,10 @@ def scenario_overview(result: Edited, base_hash: str) -> None:
     cols = st.columns(4)
     cols[0].metric("Candidate sites", len(summary["candidate_sites"]))
     cols[1].metric("Member states", len(summary["candidate_countries"]))
-    cols[2].metric("Grid max [MW]", f"{summary['grid_mw_max_total']:,.0f}",
-                   help="the candidate sites' grid connections with every upgrade")
+    grid = summary["grid_mw_max_total"]
+    cols[2].metric("Grid max", f"{grid / 1e3:,.3g} GW" if grid >= 1e3 else f"{grid:,.0f} MW",
+                   help=f"the candidate sites' grid connections with every upgrade: "
+                        f"{grid:,.0f} MW")
     cols[3].metric("Workloads", len(summary["workloads"]))
     plan = solve_section(scenario, digest)
     chosen = geo.chosen_sites(plan.sites) if plan is not None and plan.has_solution else None
@@ -745,9 +747,15 @@ def keep_widget_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+# KPI tiles' values a size smaller than Streamlit's, so a value with its unit fits a tile
+# (a bare string here would be drawn on the page: Streamlit's "magic")
+TILE_CSS = "<style>[data-testid='stMetricValue'] { font-size: 1.4rem; }</style>"
+
+
 def main() -> None:
     """Route between pages."""
     st.set_page_config(page_title="gigaplan explorer", layout="wide")
+    st.html(TILE_CSS)
     keep_widget_state()
     st.sidebar.title("gigaplan")
     page = st.sidebar.radio("Page", list(PAGES), key="page")

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planner.catalogue import Catalogue
+from planner.explorer.kpis import megawatts
 
 ISO3 = {
     "AT": "AUT", "BE": "BEL", "BG": "BGR", "CY": "CYP", "CZ": "CZE", "DE": "DEU", "DK": "DNK",
@@ -155,7 +156,7 @@ def _chosen_trace(where: pd.DataFrame, chosen: pd.DataFrame, lon_range: tuple[fl
                                 names, sizes, (ky / cos_lat, ky))
     return go.Scattergeo(
         lon=where["lon"], lat=where["lat"], mode="markers+text",
-        name=f"chosen site: disc area ∝ mean facility load (largest {mw.max():,.1f} MW)",
+        name=f"chosen site: disc area ∝ mean facility load (largest {megawatts(mw.max())} MW)",
         text=[n if p else "" for n, p in zip(names, positions, strict=True)],
         textposition=[p or "top center" for p in positions],
         textfont={"size": LABEL_FONT_PX, "color": "#222"},
