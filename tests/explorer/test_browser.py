@@ -78,15 +78,19 @@ def shots_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def shoot(page, folder: Path, name: str, height: int | None = None) -> Path:
+def shoot(page, folder: Path, name: str, height: int | None = None, top=None) -> Path:
     """A PNG of the page, over 250 kB saved again with 256 colours.
 
-    ``height``: the viewport's height [px] for this picture (then back to 800).
+    ``height``: the viewport's height [px] for this picture (then back to 800); ``top``:
+    a locator scrolled to the top of the view first.
     """
     path = folder / name
     if height:
         page.set_viewport_size({**VIEWPORT, "height": height})
         page.wait_for_timeout(1500)  # the charts redrawn at the new size
+    if top is not None:
+        top.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     if height:
         page.set_viewport_size(VIEWPORT)
@@ -143,8 +147,8 @@ def test_solve_the_demo_in_chromium_with_no_request_leaving_the_machine(served, 
             assert len(countries.first.get_attribute("d")) > 10_000
             assert len(page.locator(".geolayer .land path").first.get_attribute("d")) > 10_000
             assert page.locator(".choroplethlayer path").count() == 27
-            page.get_by_role("heading", name="Plan: optimal").scroll_into_view_if_needed()
-            shoot(page, shots, "scenario.png", height=1150)
+            shoot(page, shots, "scenario.png", height=1150,
+                  top=page.get_by_role("heading", name="Plan: optimal"))
             assert cut_metrics(page) == []  # every KPI tile shows its whole value
 
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
