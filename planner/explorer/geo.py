@@ -47,6 +47,9 @@ LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left",
                    "bottom left", "top left", "bottom right")
 """Where a site's name may go around its disc, in the order tried."""
 LABEL_FONT_PX = 11
+MAP_ASPECT = 0.85
+"""Width over height of the drawn map assumed when placing names (the Plan page's map
+column is about this; a wider map only leaves more room between names)."""
 CHOSEN_COLOUR = "#b2182b"
 CANDIDATE_COLOUR = "#4d4d4d"
 MAX_MARKER_PX = 46.0
@@ -148,10 +151,12 @@ def _chosen_trace(where: pd.DataFrame, chosen: pd.DataFrame, lon_range: tuple[fl
     mw = chosen["facility_mw_mean"].astype(float)
     sizes = marker_sizes(mw)
     names = list(where["name"].str.split(" \\(").str[0])
-    # degrees per pixel, for a map about 1.3 times as wide as high
+    # degrees per pixel of a map MAP_ASPECT times as wide as high (the plot area is
+    # ``height`` less the margins and legend); the range that fills it sets the scale
     cos_lat = float(np.cos(np.radians(np.mean(lat_range))))
-    ky = max((lat_range[1] - lat_range[0]) / (height - 20),
-             (lon_range[1] - lon_range[0]) * cos_lat / (1.3 * height))
+    plot_px = height - 60
+    ky = max((lat_range[1] - lat_range[0]) / plot_px,
+             (lon_range[1] - lon_range[0]) * cos_lat / (MAP_ASPECT * plot_px))
     positions = label_positions(where["lon"].to_numpy(float), where["lat"].to_numpy(float),
                                 names, sizes, (ky / cos_lat, ky))
     return go.Scattergeo(
@@ -211,8 +216,8 @@ def site_map(catalogue: Catalogue, candidates: list[str], chosen: pd.DataFrame |
         showcountries=True, countrycolor="#9a9a9a", countrywidth=0.5, showland=True,
         landcolor="#f2f0eb", showocean=True, oceancolor="#e4eef5", showlakes=False,
         showframe=False, showcoastlines=True, coastlinecolor="#9a9a9a", coastlinewidth=0.5)
-    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 10},
-                      legend={"orientation": "h", "yanchor": "top", "y": 1.0, "x": 0.0,
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 40, "b": 10},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
                               "bgcolor": "rgba(255,255,255,0.7)"})
     return fig
 
