@@ -11,14 +11,21 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from planner.cli.render import format_value
-from planner.labels import column_label, general_text, is_fraction
+from planner.labels import column_label, general_text, is_fraction, source_label
 from planner.optimise import Plan
 from planner.optimise.plan import status_words
 from planner.report.labels import KPI_LABELS, SUFFIX_UNITS
 
+FINANCE_KPIS = ("npv_cost_eur", "finance_horizon_years", "capex_over_horizon_eur",
+                "energy_eur_per_year", "eur_per_gpu_hour_excl_energy",
+                "eur_per_million_training_tokens_excl_energy")
+"""Finance KPIs compared when a plan has them (labelled by :mod:`planner.labels` unless
+the report's KPI labels name them)."""
 LOWER_IS_BETTER = frozenset({
     "tco_eur_per_year", "capex_eur", "eur_per_gpu_hour", "eur_per_pflop_day",
-    "eur_per_million_training_tokens", "pue", "emissions_t_per_year", "water_m3_per_year"})
+    "eur_per_million_training_tokens", "pue", "emissions_t_per_year", "water_m3_per_year",
+    "npv_cost_eur", "capex_over_horizon_eur", "energy_eur_per_year",
+    "eur_per_gpu_hour_excl_energy", "eur_per_million_training_tokens_excl_energy"})
 HIGHER_IS_BETTER = frozenset({"renewable_share", "renewable_share_hourly"})
 RELATIVE_TOLERANCE = 0.005
 """Changes smaller than this fraction of the baseline count as equal (solver gap noise)."""
@@ -131,7 +138,8 @@ def kpi_comparison(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame]:
              "proven gap": [""] * len(plans)}
     rows = {k: _with_deltas(v, [""] * len(plans)) for k, v in rows.items()}
     marks = {k: _with_deltas(v, v) for k, v in marks.items()}
-    for key, label in KPI_LABELS.items():
+    labels_ = {**KPI_LABELS, **{k: source_label(k) for k in FINANCE_KPIS if k not in KPI_LABELS}}
+    for key, label in labels_.items():
         if not any(key in p.kpis for p in plans.values()):
             continue
         values = [p.kpis.get(key) for p in plans.values()]

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planner.cli.render import format_value
+from planner.labels import source_label
 from planner.optimise import Plan
-from planner.report.labels import KPI_LABELS
+from planner.report.labels import KPI_LABELS, split_label
 
 
 @dataclass(frozen=True)
@@ -124,28 +125,29 @@ def _percent(value: float | None, decimals: int) -> str:
     return f"{100 * value:,.{decimals}f} %"
 
 
-FINANCE = (
-    ("npv_cost_eur", "NPV of cost", "EUR",
-     "net present value of every cost over the finance horizon, at the discount rate"),
-    ("finance_horizon_years", "finance horizon", "years", "the years the NPV covers"),
-    ("capex_over_horizon_eur", "capex over the horizon", "EUR",
-     "capital spent over the finance horizon, replacements included"),
-    ("energy_eur_per_year", "energy cost", "EUR/yr", "electricity and fuel bought in a year"),
-    ("eur_per_gpu_hour_excl_energy", "cost per GPU-hour excl. energy", "EUR/GPU-h",
-     "TCO less energy, over every installed GPU's hours in a year"),
-    ("eur_per_million_training_tokens_excl_energy", "per 1e6 training tokens excl. energy",
-     "EUR", "TCO less energy over the training tokens of a year, per million"),
-)
-"""Finance KPIs shown when the plan has them: key, label, unit, what it means."""
+FINANCE = {
+    "npv_cost_eur": "net present value of every cost over the finance horizon, at the "
+                    "discount rate",
+    "finance_horizon_years": "the years the NPV covers",
+    "capex_over_horizon_eur": "capital spent over the finance horizon, replacements included",
+    "energy_eur_per_year": "electricity and fuel bought in a year",
+    "eur_per_gpu_hour_excl_energy": "TCO less energy, over every installed GPU's hours in a "
+                                    "year",
+    "eur_per_million_training_tokens_excl_energy": "TCO less energy over the training "
+                                                   "tokens of a year, per million",
+}
+"""Finance KPIs shown when the plan has them: key -> what it means (label and unit from
+:data:`planner.labels.LABELS`)."""
 
 
 def finance(plan: Plan) -> list[Metric]:
     """The plan's finance figures (NPV, horizon, energy cost...), those it has."""
     out = []
-    for key, label, unit, help_ in FINANCE:
+    for key, help_ in FINANCE.items():
         value = plan.kpis.get(key)
         if value is None:
             continue
+        label, unit = split_label(source_label(key))
         if unit in ("EUR", "EUR/yr") and abs(value) >= 1e3:
             text = money(value)
         elif unit == "years":

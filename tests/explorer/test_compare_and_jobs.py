@@ -138,3 +138,14 @@ def test_cancel_ends_a_real_solve_and_says_so(demo_scenario, catalogue):
     assert plan.status == "stopped"
     assert any("stopped on request" in note for note in plan.explanation)
     assert queue.running() is None and job.line().startswith("done")
+
+
+def test_finance_kpis_are_compared_when_plans_have_them(demo):
+    import dataclasses
+
+    assert "NPV of cost [EUR]" not in compare.kpi_comparison({"a": demo, "b": demo})[0].index
+    cheaper = dataclasses.replace(demo, kpis={**demo.kpis, "npv_cost_eur": 90e6})
+    dearer = dataclasses.replace(demo, kpis={**demo.kpis, "npv_cost_eur": 100e6})
+    table, marks = compare.kpi_comparison({"a": dearer, "b": cheaper})
+    assert table.loc["NPV of cost [EUR]"].tolist() == ["100,000,000", "90,000,000", "-10.0%"]
+    assert marks.loc["NPV of cost [EUR]", "b"] == "better"
