@@ -18,6 +18,7 @@ import streamlit as st
 
 import planner
 from planner.catalogue import TABLES
+from planner.colours import accelerator_colours
 from planner.errors import GigaplanError
 from planner.explorer import compare, dispatch, figures, geo, kpis, whatif
 from planner.explorer.edit import (
@@ -37,6 +38,7 @@ from planner.explorer.jobs import Job, SolveQueue
 from planner.explorer.plans import XLSX_MIME, excel_bytes, plan_json, scenario_of, scenario_yaml
 from planner.explorer.roofline import main_precision, scenario_roofline, workload_points
 from planner.explorer.tables import readable
+from planner.labels import column_label
 from planner.report.assumptions import assumptions_table, sources_table
 from planner.report.plan_tables import (
     check_table,
@@ -156,16 +158,16 @@ def workload_editor(base: planner.Scenario, base_hash: str, kind: str) -> pd.Dat
                "precision": [p.value for p in Precision]}
     config = {}
     for column in inputs[key].columns:
-        help_ = field_help(kind, column)
+        help_, label = field_help(kind, column), column_label(column)
         if column in choices:
-            config[column] = st.column_config.SelectboxColumn(column, options=choices[column],
+            config[column] = st.column_config.SelectboxColumn(label, options=choices[column],
                                                               help=help_)
         elif column_kind(kind, column) in ("int", "float"):
             config[column] = st.column_config.NumberColumn(
-                column, help=help_, min_value=0,
-                format="%d" if column_kind(kind, column) == "int" else None)
+                label, help=help_, min_value=0,
+                format="%d" if column_kind(kind, column) == "int" else "localized")
         else:
-            config[column] = st.column_config.TextColumn(column, help=help_)
+            config[column] = st.column_config.TextColumn(label, help=help_)
     st.markdown(f"**{kind.capitalize()}**")
     outputs[key] = st.data_editor(inputs[key], key=key, num_rows="dynamic", hide_index=True,
                                   column_config=config, width="stretch")
@@ -282,8 +284,10 @@ def scenario_overview(result: Edited, base_hash: str) -> None:
     cols = st.columns(4)
     cols[0].metric("Candidate sites", len(summary["candidate_sites"]))
     cols[1].metric("Member states", len(summary["candidate_countries"]))
-    cols[2].metric("Grid max [MW]", f"{summary['grid_mw_max_total']:,.0f}",
-                   help="the candidate sites' grid connections with every upgrade")
+    grid = summary["grid_mw_max_total"]
+    cols[2].metric("Grid max", f"{grid / 1e3:,.3g} GW" if grid >= 1e3 else f"{grid:,.0f} MW",
+                   help=f"the candidate sites' grid connections with every upgrade: "
+                        f"{grid:,.0f} MW")
     cols[3].metric("Workloads", len(summary["workloads"]))
     plan = solve_section(scenario, digest)
     chosen = geo.chosen_sites(plan.sites) if plan is not None and plan.has_solution else None
@@ -321,7 +325,7 @@ def solve_section(scenario: planner.Scenario, digest: str) -> planner.Plan | Non
     st.session_state["plan_choice"] = compare.plan_labels(plans())[digest]
     show_plan_status(plan)
     if plan.has_solution:
-        show_headline(plan)
+        show_headline(plan, per_row=2)
         st.button("Open the plan: map, fleet, energy, cooling, costs...", key="open_plan",
                   on_click=go_to, args=("Plan",))
     return plan
@@ -379,12 +383,17 @@ def full_year_status(plan: planner.Plan) -> None:
         st.success(text)
 
 
-def show_headline(plan: planner.Plan) -> None:
-    """The eight KPIs at a glance, four to a row."""
-    metrics = kpis.headline(plan)
-    for start in range(0, len(metrics), 4):
-        for col, metric in zip(st.columns(4), metrics[start:start + 4], strict=False):
-            col.metric(metric.label, metric.value, help=metric.help)
+def show_headline(plan: planner.Plan, per_row: int = 4) -> None:
+    """The eight KPIs at a glance, ``per_row`` to a row."""
+    show_metrics(kpis.headline(plan), per_row)
+
+
+def show_metrics(metrics: list[kpis.Metric], per_row: int = 4) -> None:
+    """Tiles of label, value with unit, and help."""
+    for start in range(0, len(metrics), per_row):
+        for col, metric in zip(st.columns(per_row), metrics[start:start + per_row],
+                               strict=False):
+            col.metric(metric.label, metric.value, help=metric.help, border=True)
 
 
 INTRO = (
@@ -470,7 +479,7 @@ def map_view(plan: planner.Plan, digest: str) -> None:
 
 def fleet_view(plan: planner.Plan, digest: str) -> None:
     """GPUs by site and accelerator; throughput of every workload on every accelerator."""
-    show_figure(figures.fleet_figure(plan))
+    show_figure(figures.fleet_figure(plan, catalogue().ids("accelerators")))
     st.dataframe(readable(fleet_table(plan)), hide_index=True)
     st.markdown("**Throughput per GPU of each workload on each allowed accelerator**")
     st.dataframe(readable(throughput_table(plan)), hide_index=True)
@@ -513,6 +522,9 @@ def cooling_view(plan: planner.Plan, digest: str) -> None:
 def cost_view(plan: planner.Plan, digest: str) -> None:
     """Annual cost by item and site; capex and shares by item."""
     by_site, items = cost_tables(plan, catalogue(), used_inputs(plan, catalogue()))
+    finance = kpis.finance(plan)
+    if finance:
+        show_metrics(finance, per_row=3)
     show_figure(figures.cost_figure(by_site))
     st.dataframe(readable(figures.cost_summary(items)), hide_index=True)
     st.caption(f"The annual costs add up to the TCO: {kpis.money(plan.kpis['tco_eur_per_year'])}"
@@ -598,7 +610,7 @@ def catalogue_page() -> None:
     st.caption(f"data version {cat.version}")
     name = st.selectbox("Table", list(TABLES), index=list(TABLES).index("accelerators"))
     st.write(TABLES[name].doc)
-    st.dataframe(cat.tables[name].reset_index(), hide_index=True)
+    st.dataframe(readable(cat.tables[name].reset_index()), hide_index=True)
 
 
 def roofline_page() -> None:
@@ -616,7 +628,8 @@ def roofline_page() -> None:
     except GigaplanError as exc:
         show_error(exc)
         return
-    show_figure(roofline_figure(accs, points, precision))
+    show_figure(roofline_figure(accs, points, precision,
+                                accelerator_colours(cat.ids("accelerators"))))
     st.caption("Ceilings use measured efficiencies (accelerator_efficiency.csv); see "
                "docs/validation.md for the error against published runs. A solved plan's "
                "Roofline view shows its own accelerators and workloads.")
@@ -734,9 +747,15 @@ def keep_widget_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+# KPI tiles' values a size smaller than Streamlit's, so a value with its unit fits a tile
+# (a bare string here would be drawn on the page: Streamlit's "magic")
+TILE_CSS = "<style>[data-testid='stMetricValue'] { font-size: 1.4rem; }</style>"
+
+
 def main() -> None:
     """Route between pages."""
     st.set_page_config(page_title="gigaplan explorer", layout="wide")
+    st.html(TILE_CSS)
     keep_widget_state()
     st.sidebar.title("gigaplan")
     page = st.sidebar.radio("Page", list(PAGES), key="page")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -33,6 +34,15 @@ def app() -> AppTest:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def displayed(table) -> pd.DataFrame:
+    """A shown table as the reader sees it: its headers and its cells' display text."""
+    from streamlit import dataframe_util
+
+    data = table.proto.arrow_data
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(
+        data.styler.display_values if data.styler.display_values else data.data)
 
 
 def errors(at: AppTest) -> str:
@@ -99,8 +109,9 @@ def test_solving_the_demo_shows_kpis_every_view_and_the_downloads():
     assert not at.exception
     assert at.subheader[1].value.startswith("Plan: optimal, proven gap")
     kpis = metrics(at)
-    assert kpis["GPUs"] == "776" and kpis["TCO [EUR/yr]"].endswith(" M")
-    assert {"EUR/GPU-h", "facility MW", "PUE", "renewables", "tCO2/yr", "proven gap"} <= set(kpis)
+    assert kpis["GPUs"] == "776" and kpis["TCO"].endswith(" M EUR/yr")
+    assert kpis["PUE"] == "1.08" and kpis["emissions"].endswith(" CO2/yr")
+    assert {"cost per GPU-hour", "facility load", "renewables", "proven gap"} <= set(kpis)
     at.button(key="open_plan").click().run()
     assert at.header[0].value == "Plan" and not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
@@ -113,6 +124,20 @@ def test_solving_the_demo_shows_kpis_every_view_and_the_downloads():
         at.radio(key="view").set_value(view).run()
         assert not at.exception, view
         assert (len(at.get("plotly_chart")), len(at.dataframe)) == (charts, tables), view
+        for table in at.dataframe:  # no "None" or "nan" a reader would see
+            cells = displayed(table).astype(str).to_numpy().ravel()
+            assert not {"None", "nan", "NaN", "<NA>"} & set(cells), view
+        if view == "Map":
+            chosen = displayed(at.dataframe[0])
+            assert chosen["PUE [-]"].tolist() == ["1.08"] and chosen["GPUs"].tolist() == ["776"]
+        if view == "Fleet":
+            fleet = displayed(at.dataframe[0])
+            assert list(fleet.columns) == ["site", "accelerator", "nodes", "GPUs",
+                                           "IT load [MW]", "peak BF16 [PFLOP/s]"]
+            assert fleet.iloc[0].tolist()[:4] == ["bologna", "mi300x", "97", "776"]
+        if view == "Costs":
+            shares = displayed(at.dataframe[0])["share of TCO [%]"]
+            assert all(s.endswith(" %") for s in shares) and shares.iloc[0] == "63.1 %"
 
 
 def test_an_edit_is_a_new_scenario_and_going_back_is_instant():

@@ -11,13 +11,21 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from planner.cli.render import format_value
+from planner.labels import column_label, general_text, is_fraction, source_label
 from planner.optimise import Plan
 from planner.optimise.plan import status_words
 from planner.report.labels import KPI_LABELS, SUFFIX_UNITS
 
+FINANCE_KPIS = ("npv_cost_eur", "finance_horizon_years", "capex_over_horizon_eur",
+                "energy_eur_per_year", "eur_per_gpu_hour_excl_energy",
+                "eur_per_million_training_tokens_excl_energy")
+"""Finance KPIs compared when a plan has them (labelled by :mod:`planner.labels` unless
+the report's KPI labels name them)."""
 LOWER_IS_BETTER = frozenset({
     "tco_eur_per_year", "capex_eur", "eur_per_gpu_hour", "eur_per_pflop_day",
-    "eur_per_million_training_tokens", "pue", "emissions_t_per_year", "water_m3_per_year"})
+    "eur_per_million_training_tokens", "pue", "emissions_t_per_year", "water_m3_per_year",
+    "npv_cost_eur", "capex_over_horizon_eur", "energy_eur_per_year",
+    "eur_per_gpu_hour_excl_energy", "eur_per_million_training_tokens_excl_energy"})
 HIGHER_IS_BETTER = frozenset({"renewable_share", "renewable_share_hourly"})
 RELATIVE_TOLERANCE = 0.005
 """Changes smaller than this fraction of the baseline count as equal (solver gap noise)."""
@@ -130,7 +138,8 @@ def kpi_comparison(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame]:
              "proven gap": [""] * len(plans)}
     rows = {k: _with_deltas(v, [""] * len(plans)) for k, v in rows.items()}
     marks = {k: _with_deltas(v, v) for k, v in marks.items()}
-    for key, label in KPI_LABELS.items():
+    labels_ = {**KPI_LABELS, **{k: source_label(k) for k in FINANCE_KPIS if k not in KPI_LABELS}}
+    for key, label in labels_.items():
         if not any(key in p.kpis for p in plans.values()):
             continue
         values = [p.kpis.get(key) for p in plans.values()]
@@ -208,10 +217,18 @@ def input_differences(plans: dict[str, Plan]) -> pd.DataFrame:
     for field in fields:
         values = [flat[label].get(field) for label in plans]
         if any(v != values[0] for v in values[1:]):
-            rows[field] = ["" if v is None else str(v) for v in values]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(plans))
+            name = field.rsplit(".", 1)[-1]
+            rows[field] = [column_label(name), *(_input_text(name, v) for v in values)]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["input", *plans])
     table.index.name = "scenario field"
     return table
+
+
+def _input_text(name: str, value: Any) -> str:
+    """A scenario value as the reader sees it under its label: fractions in %, blanks "–"."""
+    if is_fraction(name) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{100 * value:,.1f} %"
+    return general_text(value)
 
 
 def cost_comparison_figure(plans: dict[str, Plan]) -> go.Figure:

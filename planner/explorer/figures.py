@@ -5,23 +5,30 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from planner.colours import ACCELERATOR_PALETTE, accelerator_colours
 from planner.optimise import Plan
 from planner.report.plan_tables import ANNUAL, CAPEX, COST_ITEMS
 
-ACCELERATOR_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                       "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+ACCELERATOR_COLOURS = ACCELERATOR_PALETTE
+"""The accelerators' colours (:data:`planner.colours.ACCELERATOR_PALETTE`), by catalogue order."""
 
 
-def fleet_figure(plan: Plan) -> go.Figure:
-    """GPUs by chosen site, stacked by accelerator."""
+def fleet_figure(plan: Plan, accelerator_ids: list[str] | None = None) -> go.Figure:
+    """GPUs by chosen site, stacked by accelerator.
+
+    ``accelerator_ids``: the catalogue's accelerators in order, which fix each one's
+    colour (:func:`planner.colours.accelerator_colours`), as on the roofline chart;
+    by default the plan's accelerators in alphabetical order.
+    """
     fleet = plan.fleet
+    colours = accelerator_colours(accelerator_ids or sorted(fleet["accelerator"].unique()))
     order = fleet.groupby("site")["gpus"].sum().sort_values(ascending=False).index.tolist()
     fig = go.Figure()
-    for i, (acc, rows) in enumerate(fleet.groupby("accelerator", sort=True)):
+    for acc, rows in fleet.groupby("accelerator", sort=True):
         by_site = rows.groupby("site")[["gpus", "nodes", "it_mw"]].sum().reindex(order)
         fig.add_trace(go.Bar(
             x=order, y=by_site["gpus"], name=acc,
-            marker_color=ACCELERATOR_COLOURS[i % len(ACCELERATOR_COLOURS)],
+            marker_color=colours.get(acc),
             customdata=by_site[["nodes", "it_mw"]].to_numpy(),
             hovertemplate=(f"{acc}<br>%{{y:,.0f}} GPUs in %{{customdata[0]:,.0f}} nodes"
                            "<br>%{customdata[1]:,.2f} MW IT<extra></extra>")))

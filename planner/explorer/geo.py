@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planner.catalogue import Catalogue
+from planner.explorer.kpis import megawatts
 
 ISO3 = {
     "AT": "AUT", "BE": "BEL", "BG": "BGR", "CY": "CYP", "CZ": "CZE", "DE": "DEU", "DK": "DNK",
@@ -38,6 +39,17 @@ EUROPE_LON = (-11.0, 40.0)
 EUROPE_LAT = (33.0, 71.0)
 """The map's extent [degrees]: Portugal and Ireland to Cyprus, Malta to Lapland."""
 
+MIN_SPAN_DEG = (10.0, 6.0)
+"""Smallest extent [degrees of longitude, latitude] the map zooms to (one site: a region)."""
+PAD_FRAC = 0.15
+"""Margin around the sites' bounding box, as a fraction of its span (each side)."""
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left", "top right",
+                   "bottom left", "top left", "bottom right")
+"""Where a site's name may go around its disc, in the order tried."""
+LABEL_FONT_PX = 11
+MAP_ASPECT = 0.85
+"""Width over height of the drawn map assumed when placing names (the Plan page's map
+column is about this; a wider map only leaves more room between names)."""
 CHOSEN_COLOUR = "#b2182b"
 CANDIDATE_COLOUR = "#4d4d4d"
 MAX_MARKER_PX = 46.0
@@ -57,6 +69,59 @@ def marker_sizes(mw: pd.Series, largest_mw: float | None = None) -> np.ndarray:
     if top <= 0:
         return np.full(len(values), MIN_MARKER_PX)
     return np.maximum(MIN_MARKER_PX, MAX_MARKER_PX * np.sqrt(values / top))
+
+
+def extent(lon: pd.Series, lat: pd.Series) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Longitude and latitude ranges [degrees] that show these points, padded.
+
+    The bounding box grows by :data:`PAD_FRAC` of its span each side, to at least
+    :data:`MIN_SPAN_DEG`, and stays within Europe (:data:`EUROPE_LON`, :data:`EUROPE_LAT`);
+    no points: all of Europe.
+    """
+    if not len(lon):
+        return EUROPE_LON, EUROPE_LAT
+    ranges = []
+    for values, minimum, (low, high) in ((lon, MIN_SPAN_DEG[0], EUROPE_LON),
+                                         (lat, MIN_SPAN_DEG[1], EUROPE_LAT)):
+        first, last = float(values.min()), float(values.max())
+        span = max((last - first) * (1 + 2 * PAD_FRAC), minimum)
+        middle = (first + last) / 2
+        start = min(max(middle - span / 2, low), high - span) if span < high - low else low
+        ranges.append((start, min(start + span, high)))
+    return ranges[0], ranges[1]
+
+
+def label_positions(lon: np.ndarray, lat: np.ndarray, texts: list[str], sizes: np.ndarray,
+                    deg_per_px: tuple[float, float]) -> list[str | None]:
+    """A text position around each disc where its label overlaps no other label or disc.
+
+    Sites are placed largest first, each at the first of :data:`LABEL_POSITIONS` that is
+    free; a site with no free position gets None (its name then shows on hover only).
+    ``deg_per_px``: degrees of longitude and latitude per pixel of the map.
+    """
+    kx, ky = deg_per_px
+    discs = [(x - s / 2 * kx, y - s / 2 * ky, x + s / 2 * kx, y + s / 2 * ky)
+             for x, y, s in zip(lon, lat, sizes, strict=True)]
+    taken: list[tuple[float, float, float, float]] = []
+    out: list[str | None] = [None] * len(texts)
+    for i in np.argsort(-np.asarray(sizes), kind="stable"):
+        w, h = 0.6 * LABEL_FONT_PX * len(texts[i]) * kx, 1.3 * LABEL_FONT_PX * ky
+        r_x, r_y = (sizes[i] / 2 + 2) * kx, (sizes[i] / 2 + 2) * ky
+        for position in LABEL_POSITIONS:
+            vertical, horizontal = position.split()
+            cx = lon[i] + {"left": -r_x - w / 2, "right": r_x + w / 2}.get(horizontal, 0.0)
+            cy = lat[i] + {"top": r_y + h / 2, "bottom": -r_y - h / 2}.get(vertical, 0.0)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            others = taken + [d for j, d in enumerate(discs) if j != i]
+            if not any(_overlap(box, o) for o in others):
+                taken.append(box)
+                out[i] = position
+                break
+    return out
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _countries_trace(catalogue: Catalogue, shade: str | None) -> go.Choropleth | None:
@@ -80,6 +145,35 @@ def _site_hover(sites: pd.DataFrame) -> list[str]:
     return [f"{row['name']} ({row['country']})" for _, row in sites.iterrows()]
 
 
+def _chosen_trace(where: pd.DataFrame, chosen: pd.DataFrame, lon_range: tuple[float, float],
+                  lat_range: tuple[float, float], height: int) -> go.Scattergeo:
+    """The chosen sites as discs (area ~ mean facility load), named where names fit."""
+    mw = chosen["facility_mw_mean"].astype(float)
+    sizes = marker_sizes(mw)
+    names = list(where["name"].str.split(" \\(").str[0])
+    # degrees per pixel of a map MAP_ASPECT times as wide as high (the plot area is
+    # ``height`` less the margins and legend); the range that fills it sets the scale
+    cos_lat = float(np.cos(np.radians(np.mean(lat_range))))
+    plot_px = height - 60
+    ky = max((lat_range[1] - lat_range[0]) / plot_px,
+             (lon_range[1] - lon_range[0]) * cos_lat / (MAP_ASPECT * plot_px))
+    positions = label_positions(where["lon"].to_numpy(float), where["lat"].to_numpy(float),
+                                names, sizes, (ky / cos_lat, ky))
+    return go.Scattergeo(
+        lon=where["lon"], lat=where["lat"], mode="markers+text",
+        name=f"chosen site: disc area ∝ mean facility load (largest {megawatts(mw.max())} MW)",
+        text=[n if p else "" for n, p in zip(names, positions, strict=True)],
+        textposition=[p or "top center" for p in positions],
+        textfont={"size": LABEL_FONT_PX, "color": "#222"},
+        customdata=np.column_stack([_site_hover(where), mw, chosen["it_mw"], chosen["gpus"],
+                                    chosen["cooling"]]),
+        marker={"size": sizes, "color": CHOSEN_COLOUR, "opacity": 0.8,
+                "line": {"color": "white", "width": 1}},
+        hovertemplate=("%{customdata[0]}<br>facility %{customdata[1]:,.1f} MW (mean), "
+                       "IT %{customdata[2]:,.1f} MW<br>%{customdata[3]:,} GPUs, "
+                       "%{customdata[4]}<extra></extra>"))
+
+
 def site_map(catalogue: Catalogue, candidates: list[str], chosen: pd.DataFrame | None = None,
              shade: str | None = "elec_price_eur_per_mwh", height: int = 540) -> go.Figure:
     """Europe with countries shaded by ``shade``, candidate sites, and chosen sites by size.
@@ -89,7 +183,9 @@ def site_map(catalogue: Catalogue, candidates: list[str], chosen: pd.DataFrame |
     catalogue : the data catalogue (site coordinates, country inputs).
     candidates : the scenario's candidate site ids.
     chosen : one row per chosen site (index: site id) with ``it_mw``, ``facility_mw_mean``,
-        ``gpus``, ``cooling``; markers are sized by facility load [MW] (area ~ MW).
+        ``gpus``, ``cooling``; markers are sized by facility load [MW] (area ~ MW), named
+        where the names do not collide (:func:`label_positions`; the others on hover).
+        The map zooms to the chosen sites (none: the candidates), padded (:func:`extent`).
     shade : a key of :data:`COUNTRY_SHADES`, or None for plain countries.
     """
     fig = go.Figure()
@@ -108,29 +204,20 @@ def site_map(catalogue: Catalogue, candidates: list[str], chosen: pd.DataFrame |
         marker={"size": 8, "symbol": "circle-open", "color": CANDIDATE_COLOUR,
                 "line": {"width": 1.6}},
         hovertemplate="%{text}<br>candidate site<extra></extra>"))
+    shown = table.loc[chosen.index] if len(chosen) else table.loc[list(candidates)]
+    lon_range, lat_range = extent(shown["lon"], shown["lat"])
     if len(chosen):
-        where = table.loc[chosen.index]
-        mw = chosen["facility_mw_mean"].astype(float)
-        fig.add_trace(go.Scattergeo(
-            lon=where["lon"], lat=where["lat"], mode="markers+text", name="chosen site",
-            text=list(where["name"].str.split(" \\(").str[0]), textposition="top center",
-            textfont={"size": 11, "color": "#222"},
-            customdata=np.column_stack([_site_hover(where), mw, chosen["it_mw"],
-                                        chosen["gpus"], chosen["cooling"]]),
-            marker={"size": marker_sizes(mw), "color": CHOSEN_COLOUR, "opacity": 0.8,
-                    "line": {"color": "white", "width": 1}},
-            hovertemplate=("%{customdata[0]}<br>facility %{customdata[1]:,.1f} MW, "
-                           "IT %{customdata[2]:,.1f} MW<br>%{customdata[3]:,} GPUs, "
-                           "%{customdata[4]}<extra></extra>")))
+        fig.add_trace(_chosen_trace(table.loc[chosen.index], chosen, lon_range, lat_range,
+                                    height))
     fig.update_geos(
         scope="world", resolution=50, projection={"type": "azimuthal equal area",
                                                   "rotation": {"lon": 10, "lat": 52}},
-        lonaxis={"range": list(EUROPE_LON)}, lataxis={"range": list(EUROPE_LAT)},
+        lonaxis={"range": list(lon_range)}, lataxis={"range": list(lat_range)},
         showcountries=True, countrycolor="#9a9a9a", countrywidth=0.5, showland=True,
         landcolor="#f2f0eb", showocean=True, oceancolor="#e4eef5", showlakes=False,
         showframe=False, showcoastlines=True, coastlinecolor="#9a9a9a", coastlinewidth=0.5)
-    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 10},
-                      legend={"orientation": "h", "yanchor": "top", "y": 1.0, "x": 0.0,
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 40, "b": 10},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
                               "bgcolor": "rgba(255,255,255,0.7)"})
     return fig
 

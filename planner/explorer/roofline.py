@@ -7,6 +7,7 @@ from collections import Counter
 import plotly.graph_objects as go
 
 from planner.catalogue import Catalogue
+from planner.colours import accelerator_colours
 from planner.roofline.architecture import derive, from_catalogue
 from planner.roofline.chart import OperatingPoint, roofline_figure, transformer_points
 from planner.roofline.hardware import accelerator
@@ -59,6 +60,7 @@ def scenario_roofline(scenario: Scenario, catalogue: Catalogue,
     points = workload_points(scenario, catalogue)
     precision = precision or main_precision(points)
     accs = [accelerator(catalogue, a) for a in scenario.accelerators]
-    fig = roofline_figure(accs, points, precision)
+    fig = roofline_figure(accs, points, precision,
+                          accelerator_colours(catalogue.ids("accelerators")))
     fig.update_layout(height=520, title=f"Roofline of {scenario.name} ({precision} ceilings)")
     return fig

@@ -1,8 +1,13 @@
-"""Tables for display: columns of mixed types shown as text (Arrow needs one type a column)."""
+"""Tables for display: labelled columns, readable cells (:mod:`planner.labels`)."""
 
 from __future__ import annotations
 
 import pandas as pd
+from pandas.io.formats.style import Styler
+
+from planner.labels import BLANK, display_frame, display_table, general_text
+
+__all__ = ["BLANK", "arrow_safe", "readable", "shown"]
 
 
 def arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -15,28 +20,20 @@ def arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:
         kinds = {type(v) for v in values if v is not None and not (isinstance(v, float)
                                                                     and pd.isna(v))}
         if len(kinds) > 1:
-            out[column] = [None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-                           for v in values]
+            out[column] = [None if v is None or (isinstance(v, float) and pd.isna(v))
+                           else general_text(v) for v in values]
     return out
 
 
-def _decimals(values: pd.Series) -> int:
-    """Decimals that show a column's typical magnitude to about four significant digits."""
-    nonzero = values[(values != 0) & values.notna()].abs()
-    if nonzero.empty:
-        return 0
-    typical = float(nonzero.median())
-    if typical >= 100 or (nonzero == nonzero.round()).all():
-        return 0
-    if typical >= 1:
-        return 2
-    return 4 if typical >= 1e-3 else 6
+def readable(frame: pd.DataFrame) -> Styler:
+    """``frame`` as a reader sees it, the numbers kept underneath for sorting.
+
+    Plain-language headers with units, numbers rounded to what a reader needs (counts
+    whole, fractions in %, PUE to 2 decimals, thousands separators), blanks as "–".
+    """
+    return display_table(frame)
 
 
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with float columns rounded to what a reader needs, mixed columns as text."""
-    out = arrow_safe(frame)
-    for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].round(_decimals(out[column]))
-    return out
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The text of every cell of :func:`readable` (for tests and plain-text output)."""
+    return display_frame(frame)

@@ -61,7 +61,8 @@ def test_inputs_that_differ_and_sites_side_by_side(demo):
     plans = {"a": demo, "b": other}
     diff = compare.input_differences(plans)
     assert diff.index.tolist() == ["policy.carbon_price_eur_per_t"]
-    assert diff.loc["policy.carbon_price_eur_per_t"].tolist() == ["67.0", "300.0"]
+    assert diff.loc["policy.carbon_price_eur_per_t"].tolist() == [
+        "carbon price [EUR/tCO2]", "67", "300"]
     sites = compare.site_comparison(plans)
     assert sites.index.tolist() == ["bologna"] and sites.loc["bologna", "a"].startswith("776 GPUs")
     infeasible = Plan(status="infeasible", gap=None, kpis={}, explanation=["x"], meta=other.meta)
@@ -137,3 +138,14 @@ def test_cancel_ends_a_real_solve_and_says_so(demo_scenario, catalogue):
     assert plan.status == "stopped"
     assert any("stopped on request" in note for note in plan.explanation)
     assert queue.running() is None and job.line().startswith("done")
+
+
+def test_finance_kpis_are_compared_when_plans_have_them(demo):
+    import dataclasses
+
+    assert "NPV of cost [EUR]" not in compare.kpi_comparison({"a": demo, "b": demo})[0].index
+    cheaper = dataclasses.replace(demo, kpis={**demo.kpis, "npv_cost_eur": 90e6})
+    dearer = dataclasses.replace(demo, kpis={**demo.kpis, "npv_cost_eur": 100e6})
+    table, marks = compare.kpi_comparison({"a": dearer, "b": cheaper})
+    assert table.loc["NPV of cost [EUR]"].tolist() == ["100,000,000", "90,000,000", "-10.0%"]
+    assert marks.loc["NPV of cost [EUR]", "b"] == "better"

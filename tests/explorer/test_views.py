@@ -8,8 +8,8 @@ import pytest
 from planner.catalogue import EU27
 from planner.explorer import dispatch, figures, geo, kpis
 from planner.explorer.roofline import main_precision, scenario_roofline, workload_points
-from planner.explorer.tables import readable
-from planner.report.plan_tables import cost_tables, energy_table
+from planner.explorer.tables import shown
+from planner.report.plan_tables import cost_tables, energy_table, sites_table, workloads_table
 from planner.report.used import used_inputs
 
 
@@ -25,7 +25,37 @@ def test_the_map_shades_all_27_member_states_and_sizes_chosen_sites(demo, catalo
     assert len(chosen.lon) == 1 and chosen.marker.size[0] == geo.MAX_MARKER_PX
     layout = fig.layout.geo
     assert layout.scope == "world" and layout.resolution == 50  # world_50m: has Cyprus, Malta
-    assert tuple(layout.lonaxis.range) == geo.EUROPE_LON
+    # a one-site plan zooms to a region around its site, not to all of Europe
+    lon, lat = catalogue.sites.loc["bologna", ["lon", "lat"]]
+    (west, east), (south, north) = layout.lonaxis.range, layout.lataxis.range
+    assert west < lon < east and south < lat < north
+    assert (east - west, north - south) == pytest.approx(geo.MIN_SPAN_DEG)
+    assert "disc area ∝ mean facility load" in chosen.name and "MW" in chosen.name
+
+
+def test_the_map_zooms_to_the_open_sites_padded_within_europe(catalogue):
+    import pandas as pd
+
+    everywhere = geo.extent(catalogue.sites["lon"], catalogue.sites["lat"])
+    assert everywhere[0][0] >= geo.EUROPE_LON[0] and everywhere[1][1] <= geo.EUROPE_LAT[1]
+    (west, east), (south, north) = geo.extent(pd.Series([10.0, 20.0]), pd.Series([50.0, 60.0]))
+    assert (west, east) == pytest.approx((8.5, 21.5))  # 15 % of the span each side
+    assert (south, north) == pytest.approx((48.5, 61.5))
+    assert geo.extent(pd.Series([], dtype=float), pd.Series([], dtype=float)) == (
+        geo.EUROPE_LON, geo.EUROPE_LAT)
+
+
+def test_names_of_close_sites_do_not_collide():
+    sizes = np.array([40.0, 40.0, 30.0])
+    lon, lat = np.array([10.0, 10.05, 30.0]), np.array([50.0, 50.0, 40.0])
+    positions = geo.label_positions(lon, lat, ["Alpha", "Beta", "Gamma"], sizes, (0.02, 0.02))
+    assert positions[0] == "top center" and positions[2] == "top center"
+    assert positions[1] != positions[0]  # the neighbour's name goes elsewhere, or hover only
+    crowded = geo.label_positions(np.zeros(12), np.zeros(12), [f"site {i}" for i in range(12)],
+                                  np.full(12, 20.0), (0.02, 0.02))
+    assert None in crowded  # no room left: hover only
+    placed = [p for p in crowded if p is not None]
+    assert len(placed) == len(set(placed))
 
 
 def test_chosen_sites_beside_the_map(demo, catalogue):
@@ -48,14 +78,41 @@ def test_marker_area_is_proportional_to_megawatts():
     assert sizes[2] == geo.MIN_MARKER_PX
 
 
-def test_headline_kpis_are_the_eight_the_issue_asks_for(demo):
+def test_headline_kpis_are_the_eight_the_issue_asks_for_with_units(demo):
     metrics = {m.label: m.value for m in kpis.headline(demo)}
-    assert list(metrics) == ["TCO [EUR/yr]", "EUR/GPU-h", "GPUs", "facility MW", "PUE",
-                             "renewables", "tCO2/yr", "proven gap"]
-    assert metrics["GPUs"] == "776" and metrics["TCO [EUR/yr]"].endswith(" M")
+    assert list(metrics) == ["TCO", "cost per GPU-hour", "GPUs", "facility load", "PUE",
+                             "renewables", "emissions", "proven gap"]
+    assert metrics["GPUs"] == "776" and metrics["TCO"].endswith(" M EUR/yr")
+    assert metrics["PUE"] == f"{demo.kpis['pue']:.2f}"
+    assert metrics["cost per GPU-hour"].endswith(" EUR/GPU-h")
+    assert metrics["emissions"] == f"{demo.kpis['emissions_t_per_year']:,.0f} t CO2/yr"
+    assert metrics["renewables"].endswith(" %") and metrics["facility load"].endswith(" MW")
     assert kpis.status_line(demo).startswith("optimal, proven gap ")
     assert kpis.money(1.234e9) == "1.23 bn" and kpis.money(950.0) == "950"
     assert kpis.megawatts(0.91979) == "0.92" and kpis.megawatts(1234.4) == "1,234"
+
+
+def test_big_kpis_read_compactly_so_a_tile_does_not_cut_them(demo):
+    import dataclasses
+
+    big = dataclasses.replace(demo, kpis={**demo.kpis, "emissions_t_per_year": 113_412.0,
+                                          "tco_eur_per_year": 14.23e6})
+    metrics = {m.label: m.value for m in kpis.headline(big)}
+    assert metrics["emissions"] == "113.4 kt CO2/yr" and metrics["TCO"] == "14.2 M EUR/yr"
+    assert max(len(m.value) for m in kpis.headline(big)) <= 16
+    assert kpis.tonnes_co2(2.5e6) == "2.5 Mt"
+
+
+def test_finance_kpis_are_shown_when_the_plan_has_them(demo):
+    import dataclasses
+
+    assert len(kpis.finance(demo)) == len(set(kpis.FINANCE) & set(demo.kpis))
+    more = dataclasses.replace(demo, kpis={**demo.kpis, "npv_cost_eur": 412.3e6,
+                                           "finance_horizon_years": 10,
+                                           "eur_per_gpu_hour_excl_energy": 1.5})
+    shown_ = {m.label: m.value for m in kpis.finance(more)}
+    assert shown_ == {"NPV of cost": "412 M EUR", "finance horizon": "10 years",
+                      "cost per GPU-hour excl. energy": "1.50 EUR/GPU-h"}
 
 
 def test_days_stand_for_the_whole_year(demo):
@@ -126,10 +183,38 @@ def test_the_roofline_shows_every_workload(demo_scenario, catalogue):
     assert sum(t.mode == "lines" for t in fig.data) == 3  # one ceiling per accelerator
 
 
-def test_tables_are_rounded_for_reading():
-    import pandas as pd
+def test_report_tables_in_the_explorer_read_as_words_and_units(demo, catalogue):
+    annual = shown(energy_table(demo))
+    assert annual.loc[0, "PUE [-]"] == f"{demo.kpis['pue']:.2f}"
+    assert annual.loc[0, "renewable energy factor (REF) [%]"].endswith(" %")
+    sites = shown(sites_table(demo, catalogue, used_inputs(demo, catalogue)))
+    assert {"GPUs, MI300X", "GPUs, H100 SXM"} <= set(sites.columns)
+    assert sites.loc[sites["site"] == "julich", "PUE, mean [-]"].item() == "–"
+    work = shown(workloads_table(demo, used_inputs(demo, catalogue)))
+    assert all(n.replace(",", "").isdigit() for n in work["nodes"])  # no 0.54 nodes
+    assert (work["share of demand [%]"] == "100.0 %").all()
 
-    frame = pd.DataFrame({"big": [1234.567, 99.0], "small": [0.123456, 0.5], "mixed": [1, "a"]})
-    out = readable(frame)
-    assert list(out["big"]) == [1235.0, 99.0] and list(out["small"]) == [0.1235, 0.5]
-    assert list(out["mixed"]) == ["1", "a"]
+
+def test_every_catalogue_accelerator_has_its_own_colour_on_every_chart(demo, catalogue):
+    from planner.colours import accelerator_colours
+    from planner.roofline.chart import roofline_figure
+    from planner.roofline.hardware import accelerator
+
+    ids = catalogue.ids("accelerators")
+    accs = [accelerator(catalogue, a) for a in ids]
+    colours = accelerator_colours(ids)
+    fig = roofline_figure(accs, [], "bf16", colours)
+    lines = {t.name.split(" (")[0]: t.line.color for t in fig.data if t.mode == "lines"}
+    assert len(lines) == sum("bf16" in a.peak_flops for a in accs) >= 12
+    assert len(set(lines.values())) == len(lines)  # gb200/mi355x, b200/h200 apart
+    assert len(set(colours.values())) == len(ids)
+    fleet = figures.fleet_figure(demo, ids)
+    assert fleet.data[0].marker.color == colours["mi300x"] == lines["mi300x"]
+
+
+def test_the_roofline_names_each_workload_in_its_legend(demo_scenario, catalogue):
+    fig = scenario_roofline(demo_scenario, catalogue)
+    named = [t.name for t in fig.data if t.mode == "markers" and t.showlegend]
+    assert named == ["llama3-8b-pretrain (training)", "chat-8b (inference decode)"]
+    symbols = {t.legendgroup: t.marker.symbol for t in fig.data if t.mode == "markers"}
+    assert len(set(symbols.values())) == 2  # one symbol per workload
