@@ -465,13 +465,17 @@ def plan_downloads(plan: planner.Plan, digest: str) -> None:
 
 def map_view(plan: planner.Plan, digest: str) -> None:
     """Candidate and chosen sites on the map; the sites table."""
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
+    left, right = st.columns([3, 2], gap="medium")  # the map's labels assume this width
+    with right:
         shade = shade_picker()
+        st.caption("Discs: the plan's sites, area in proportion to their mean facility load; "
+                   "rings: candidate sites left out. Countries are shaded by the input "
+                   "chosen above, with its unit on the colour bar.")
+    with left:
         show_figure(geo.site_map(catalogue(), list(plan.sites.index),
                                  geo.chosen_sites(plan.sites), shade, height=620), key="plan_map")
-    right.markdown("**Chosen sites**")
-    right.dataframe(readable(geo.chosen_table(plan.sites, catalogue())), hide_index=True)
+    st.markdown("**Chosen sites**")  # full width: a side column cut its columns off
+    st.dataframe(readable(geo.chosen_table(plan.sites, catalogue())), hide_index=True)
     st.markdown("**Every candidate site: decisions and inputs**")
     st.dataframe(readable(sites_table(plan, catalogue(), used_inputs(plan, catalogue()))),
                  hide_index=True)

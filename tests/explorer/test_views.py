@@ -195,6 +195,16 @@ def test_report_tables_in_the_explorer_read_as_words_and_units(demo, catalogue):
     assert (work["share of demand [%]"] == "100.0 %").all()
 
 
+def _cielab(colour: str) -> np.ndarray:
+    """sRGB hex -> CIELAB (D65), the standard sRGB and CIE 1976 formulas."""
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    rgb = np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ rgb / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
 def test_every_catalogue_accelerator_has_its_own_colour_on_every_chart(demo, catalogue):
     from planner.colours import accelerator_colours
     from planner.roofline.chart import roofline_figure
@@ -208,6 +218,11 @@ def test_every_catalogue_accelerator_has_its_own_colour_on_every_chart(demo, cat
     assert len(lines) == sum("bf16" in a.peak_flops for a in accs) >= 12
     assert len(set(lines.values())) == len(lines)  # gb200/mi355x, b200/h200 apart
     assert len(set(colours.values())) == len(ids)
+    # and apart to the eye: CIE76 Delta E of at least 25 between any two (about 2.3 is
+    # the smallest difference a reader can see; h100-sxm and mi300x were 4.6 apart)
+    lab = {a: _cielab(c) for a, c in colours.items()}
+    closest = min(float(np.linalg.norm(lab[a] - lab[b])) for a in ids for b in ids if a < b)
+    assert closest >= 25.0
     fleet = figures.fleet_figure(demo, ids)
     assert fleet.data[0].marker.color == colours["mi300x"] == lines["mi300x"]
 
