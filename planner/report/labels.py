@@ -23,6 +23,13 @@ KPI_LABELS = {
     "wue_l_per_kwh": "water usage effectiveness (WUE) [L/kWh]",
     "erf": "energy reuse factor (ERF) [-]", "backup_mwh": "standby generation [MWh/yr]",
     "sites_open": "sites", "member_states": "member states",
+    "npv_cost_eur": "NPV of costs over the finance horizon [EUR]",
+    "finance_horizon_years": "finance horizon, building life [years]",
+    "capex_over_horizon_eur": "capex over the horizon, initial and renewals [EUR]",
+    "energy_eur_per_year": "energy cost, power supply and carbon [EUR/yr]",
+    "eur_per_gpu_hour_excl_energy": "cost per GPU-hour excl. energy [EUR]",
+    "eur_per_million_training_tokens_excl_energy":
+        "cost per 1e6 training tokens excl. energy [EUR]",
 }
 """KPI key -> label with its unit in brackets (counts carry no bracket)."""
 
