@@ -83,7 +83,7 @@ def headline_table(plan: Plan, used: Used) -> pd.DataFrame:
         ("GPUs", k.get("gpus"), "GPUs"),
         ("IT load", k.get("it_mw"), "MW"),
         ("PUE", k.get("pue"), "-"),
-        ("renewable share (REF)", k.get("renewable_share"), "%"),
+        ("renewable share (REF)", k.get("renewable_share"), "of energy"),
         ("emissions", k.get("emissions_t_per_year"), "tCO2/yr"),
         ("sites / member states", f"{k.get('sites_open', 0)} / {k.get('member_states', 0)}",
          "-"),
@@ -91,6 +91,11 @@ def headline_table(plan: Plan, used: Used) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["figure", "value", "unit"])
     known = frame["value"].map(lambda v: v is not None and v == v)  # NaN: no training, say
     return frame[known].reset_index(drop=True)
+
+
+ASSET_NAMES = {"onsite_pv": "on-site PV", "onsite_wind": "on-site wind",
+               "grid_upgrade": "grid connection upgrade", "backup": "standby generators",
+               "gas_turbine": "gas turbine", "heat_pump": "heat pump"}
 
 
 def capex_table(plan: Plan, used: Used) -> pd.DataFrame:
@@ -103,10 +108,10 @@ def capex_table(plan: Plan, used: Used) -> pd.DataFrame:
     bought = purchases(parts, int(round(fin[HORIZON_KEY])), fin["discount_rate"])
     first = parts.groupby(["asset", "life_years"], sort=False)["capex_eur"].sum()
     total = bought.groupby(["asset"], sort=False)["capex_eur"].sum()
-    out = pd.DataFrame({"asset": [a for a, _ in first.index],
+    out = pd.DataFrame({"asset": [ASSET_NAMES.get(a, a) for a, _ in first.index],
                         "life [years]": [life for _, life in first.index],
                         "capex [M EUR]": first.to_numpy() / M})
-    out["over the horizon [M EUR]"] = out["asset"].map(total).to_numpy() / M
+    out["over the horizon [M EUR]"] = [total[a] / M for a, _ in first.index]
     return out.sort_values("capex [M EUR]", ascending=False, kind="stable").reset_index(
         drop=True)
 

@@ -19,7 +19,7 @@ TITLE = Font(name="Arial", bold=True, size=16)
 SENTENCE = Alignment(wrap_text=True, vertical="top")
 UNIT_FORMATS = {"M EUR/yr": "#,##0.0", "M EUR": "#,##0.0", "EUR/GPU-h": "0.00", "EUR": "0.00",
                 "GPUs": "#,##0", "MW": "#,##0.0", "-": "0.00", "fraction": "0%",
-                "tCO2/yr": "#,##0", "%": "0%"}
+                "tCO2/yr": "#,##0", "of energy": "0%"}
 """Number format of each board figure by its unit."""
 SPLIT_FORMAT = "#,##0.0"
 SITES_COL = 5  # the sites table and the chart start in column E, right of the figures
@@ -35,14 +35,14 @@ def write_board(ws: Worksheet, plan: Plan, catalogue: Catalogue, used: Used, pag
     ws.row_dimensions[1].height = 21
     gap = "" if plan.gap is None else f", proven gap {plan.gap:.2%}"
     headline = headline_table(plan, used)
-    figures = write_table(ws, headline, "BoardFigures", row=7)
+    figures = write_table(ws, headline, "BoardFigures", row=7, widths={"figure": 36.0})
     for i, unit in enumerate(headline["unit"]):
         cell = ws.cell(row=figures.header_row + 1 + i, column=figures.col("value"))
         cell.number_format = UNIT_FORMATS.get(unit, "General")
     capex = write_table(ws, capex_table(plan, used), "BoardCapex", row=figures.last_row + 2,
+                        widths={"asset": 36.0},
                         formats={"capex [M EUR]": SPLIT_FORMAT,
                                  "over the horizon [M EUR]": SPLIT_FORMAT, "life [years]": "0"})
-    ws.column_dimensions["A"].width = 36
     ws.column_dimensions["D"].width = 14
     ws.column_dimensions["E"].width = 2
     split = cost_split(plan, used)
