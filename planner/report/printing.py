@@ -72,12 +72,12 @@ def header_text(text: str) -> str:
 
 def set_up(ws: Worksheet, scenario: str, date: str, title_rows: str | None = "1:1",
            title_cols: str | None = None, print_area: str | None = None,
-           one_page: bool = False) -> None:
+           one_page: bool = False, what: str = "plan") -> None:
     """A4 landscape, one page wide, header row (and key column) repeated, header and footer.
 
     ``title_rows`` like ``"1:1"`` and ``title_cols`` like ``"A:A"`` repeat on every page;
     ``print_area`` limits what prints (``"A1:Q26"``); ``one_page`` fits the sheet on a
-    single page (the Board summary).
+    single page (the Board summary). ``what`` names the report in the header (plan, study).
     """
     setup = ws.page_setup
     setup.orientation = "landscape"
@@ -95,7 +95,7 @@ def set_up(ws: Worksheet, scenario: str, date: str, title_rows: str | None = "1:
     if print_area:
         ws.print_area = print_area
     name = header_text(scenario)
-    ws.oddHeader.left.text = f"gigaplan plan: {name}"
+    ws.oddHeader.left.text = f"gigaplan {what}: {name}"
     ws.oddHeader.center.text = "&A"  # the sheet's name
     ws.oddHeader.right.text = f"report of {date}"
     ws.oddFooter.left.text = name

@@ -19,10 +19,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner.report import to_excel
+from planner.report import study_to_excel, to_excel
 from planner.report.printing import MIN_SCALE, chart_row
 from planner.report.sheet import BASE_FONT
 from tests.optimise.test_bundled import BUNDLED
+from tests.report.conftest import study_results
 
 DEMO_SMALL_PAGES = 25  # the issue: "demo-small workbook under 25 pages" (measured 23)
 PAGE_BUDGET = 30  # any bundled plan (measured 23-27, the flagship 27 with 42 candidate sites)
@@ -97,12 +98,14 @@ def media_box(path: Path, page: int) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def printed(bundled_plans, catalogue, tmp_path_factory):
-    """Scenario name -> (workbook path, PDF path), all converted in one LibreOffice call."""
+    """Scenario name (and ``study``) -> (workbook path, PDF path), all converted in one
+    LibreOffice call."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is missing: apt-get install libreoffice-calc-nogui (.ci/run does)"
     folder = tmp_path_factory.mktemp("print")
     books = {p.stem: to_excel(bundled_plans(p)[1], folder / f"{p.stem}.xlsx", catalogue)
              for p in BUNDLED}
+    books["study"] = study_to_excel(study_results(50, kind="pareto"), folder / "study.xlsx")
     out = folder / "pdf"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
@@ -112,11 +115,16 @@ def printed(bundled_plans, catalogue, tmp_path_factory):
     return {name: (book, out / f"{name}.pdf") for name, book in books.items()}
 
 
+def plans(printed: dict) -> dict:
+    """The bundled plans' entries of ``printed`` (the study workbook left out)."""
+    return {name: paths for name, paths in printed.items() if name != "study"}
+
+
 @pytest.mark.slow
 def test_every_bundled_workbook_prints_within_its_page_budget(printed):
     assert set(printed) == {"demo-tiny", "demo-small", "jupiter", "frontier-training",
-                            "eu-gigafactory"}
-    for name, (book, pdf) in printed.items():
+                            "eu-gigafactory", "study"}
+    for name, (book, pdf) in plans(printed).items():
         assert pdf.is_file(), name
         sheets = sheet_pages(pdf)
         assert list(sheets) == openpyxl.load_workbook(book, read_only=True).sheetnames, name
@@ -129,12 +137,15 @@ def test_every_bundled_workbook_prints_within_its_page_budget(printed):
                 assert (width, height) == pytest.approx(A4_LANDSCAPE_PT, abs=1), (name, sheet)
     demo = sheet_pages(printed["demo-small"][1])
     assert sum(len(p) for p in demo.values()) < DEMO_SMALL_PAGES
+    study = sheet_pages(printed["study"][1])
+    assert list(study) == ["Summary", "Results", "Failures", "Charts"]
+    assert len(study["Summary"]) == 1
 
 
 @pytest.mark.slow
 def test_every_sheet_prints_at_a_readable_scale(printed):
     """Fit to one page wide never shrinks a sheet below 60 % (10 pt text at 6 pt or more)."""
-    for name, (_, pdf) in printed.items():
+    for name, (_, pdf) in plans(printed).items():
         for sheet, pages in sheet_pages(pdf).items():
             scale = body_font_pt(pdf, pages[0]) / BASE_FONT.sz
             assert scale >= MIN_SCALE - 0.005, (name, sheet, scale)
@@ -173,7 +184,8 @@ def test_every_sheet_repeats_its_titles_and_states_scenario_date_and_page(printe
             setup = ws.page_setup
             assert setup.orientation == "landscape" and int(setup.paperSize) == int(ws.PAPERSIZE_A4)
             assert setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-            assert name in ws.oddHeader.left.text and "report of" in ws.oddHeader.right.text
+            scenario = "carbon-sweep" if name == "study" else name
+            assert scenario in ws.oddHeader.left.text and "report of" in ws.oddHeader.right.text
             assert ws.oddFooter.right.text == "page &P of &N"
-            if ws.title not in ("Board summary", "Energy"):
+            if ws.title not in ("Board summary", "Energy", "Charts"):
                 assert ws.print_title_rows.replace("$", "") == "1:1", (name, ws.title)
