@@ -115,19 +115,25 @@ def printed(bundled_plans, catalogue, tmp_path_factory):
     return {name: (book, out / f"{name}.pdf") for name, book in books.items()}
 
 
+@pytest.fixture(scope="module")
+def loaded(printed):
+    """Name -> the workbook read back with openpyxl (once: the flagship's takes seconds)."""
+    return {name: openpyxl.load_workbook(book) for name, (book, _) in printed.items()}
+
+
 def plans(printed: dict) -> dict:
     """The bundled plans' entries of ``printed`` (the study workbook left out)."""
     return {name: paths for name, paths in printed.items() if name != "study"}
 
 
 @pytest.mark.slow
-def test_every_bundled_workbook_prints_within_its_page_budget(printed):
+def test_every_bundled_workbook_prints_within_its_page_budget(printed, loaded):
     assert set(printed) == {"demo-tiny", "demo-small", "jupiter", "frontier-training",
                             "eu-gigafactory", "study"}
-    for name, (book, pdf) in plans(printed).items():
+    for name, (_, pdf) in plans(printed).items():
         assert pdf.is_file(), name
         sheets = sheet_pages(pdf)
-        assert list(sheets) == openpyxl.load_workbook(book, read_only=True).sheetnames, name
+        assert list(sheets) == loaded[name].sheetnames, name
         total = sum(len(p) for p in sheets.values())
         assert total <= PAGE_BUDGET, (name, {s: len(p) for s, p in sheets.items()})
         assert len(sheets["Board summary"]) == 1, name
@@ -152,7 +158,7 @@ def test_every_sheet_prints_at_a_readable_scale(printed):
 
 
 @pytest.mark.slow
-def test_no_chart_crosses_a_page_edge(printed):
+def test_no_chart_crosses_a_page_edge(printed, loaded):
     """A sheet with charts prints on one page, or on one page more than its manual breaks.
 
     Each page then starts at the top of the sheet or at a manual break, and what lies
@@ -160,9 +166,9 @@ def test_no_chart_crosses_a_page_edge(printed):
     edge would have made LibreOffice add a page of its own. Each chart lies wholly
     between two breaks.
     """
-    for name, (book, pdf) in printed.items():
+    for name, (_, pdf) in printed.items():
         sheets = sheet_pages(pdf)
-        for ws in openpyxl.load_workbook(book).worksheets:
+        for ws in loaded[name].worksheets:
             if not ws._charts:
                 continue
             breaks = {b.id for b in ws.row_breaks.brk}
@@ -178,9 +184,9 @@ def test_no_chart_crosses_a_page_edge(printed):
 
 
 @pytest.mark.slow
-def test_every_sheet_repeats_its_titles_and_states_scenario_date_and_page(printed):
-    for name, (book, _) in printed.items():
-        for ws in openpyxl.load_workbook(book).worksheets:
+def test_every_sheet_repeats_its_titles_and_states_scenario_date_and_page(loaded):
+    for name, book in loaded.items():
+        for ws in book.worksheets:
             setup = ws.page_setup
             assert setup.orientation == "landscape" and int(setup.paperSize) == int(ws.PAPERSIZE_A4)
             assert setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
