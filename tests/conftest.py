@@ -21,6 +21,27 @@ def catalogue():
     return load_catalogue(DATA)
 
 
+@pytest.fixture(scope="session")
+def bundled_plans(catalogue):
+    """``get(path) -> (scenario, plan)``: each bundled scenario solved at most once a session.
+
+    The flagship takes one to two minutes; tests/optimise/test_bundled.py and
+    tests/report/test_print.py share its plan.
+    """
+    from planner.optimise import solve
+    from planner.scenario import load_scenario
+
+    cache: dict[Path, tuple] = {}
+
+    def get(path: Path) -> tuple:
+        if path not in cache:
+            scenario = load_scenario(path, catalogue)
+            cache[path] = (scenario, solve(scenario, catalogue))
+        return cache[path]
+
+    return get
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the CSV tables (profiles left out: they are large)."""

@@ -119,7 +119,7 @@ def test_solving_the_demo_shows_kpis_every_view_and_the_downloads():
                       "Download plan JSON"]
     [data] = at.session_state["reports"].values()
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames[:3] == ["Summary", "Sites", "Fleet"]
+    assert workbook.sheetnames[:3] == ["Board summary", "Summary", "Sites"]
     for view, (charts, tables) in VIEWS.items():
         at.radio(key="view").set_value(view).run()
         assert not at.exception, view

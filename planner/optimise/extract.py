@@ -8,6 +8,7 @@ import pyomo.environ as pyo
 
 from models import ModelInputs
 from planner.optimise.check import Design
+from planner.optimise.lifetime import lifetime_kpis
 from planner.scenario import Scenario
 
 
@@ -201,8 +202,13 @@ def cost_table(m: pyo.ConcreteModel) -> pd.DataFrame:
 
 
 def kpis(sites: pd.DataFrame, fleet: pd.DataFrame, costs: pd.DataFrame,
-         scenario: Scenario) -> dict[str, float]:
-    """Headline figures, computed from the plan's own tables (formulas in docs/model.md)."""
+         scenario: Scenario, finance: dict[str, float]) -> dict[str, float]:
+    """Headline figures, computed from the plan's own tables (formulas in docs/model.md).
+
+    ``finance`` (the catalogue's finance parameters with the scenario's overrides) gives
+    the discount rate and asset lives of the lifetime figures
+    (:func:`planner.optimise.lifetime.lifetime_kpis`).
+    """
     tco = float(costs["eur_per_year"].sum()) if len(costs) else 0.0
     gpus = int(sum(sites[c].sum() for c in sites.columns if c.startswith("gpus_")))
     facility_mwh = float(sites["facility_mwh"].sum())
@@ -235,4 +241,5 @@ def kpis(sites: pd.DataFrame, fleet: pd.DataFrame, costs: pd.DataFrame,
         "backup_mwh": float(sites["backup_mwh"].sum()),
         "sites_open": int(sites["open"].sum()),
         "member_states": int(sites.loc[sites["open"], "country"].nunique()),
+        **lifetime_kpis(costs, finance, gpus, tokens),
     }

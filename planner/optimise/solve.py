@@ -527,7 +527,7 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
         timings["repair_s"] = timings.get("repair_s", 0.0) + time.perf_counter() - start
         if repaired is not None:
             plan, result = repaired
-            checked = _full_year_plan(plan, result, scenario)
+            checked = _full_year_plan(plan, result, scenario, prepared.finance)
     if result.breaks and mode == FullYearCheck.repair and not cut:
         if deadline.reached():
             cut.append(f"{limit} was reached before the energy supply could be re-optimised "
@@ -537,7 +537,7 @@ def _checked_plan(scenario: Scenario, catalogue: Catalogue, prepared: Prepared,
                            "breaks": list(result.breaks)})
             reopt = check(optimise=True)
             if reopt.status == "Optimal":
-                checked = _full_year_plan(plan, reopt, scenario)
+                checked = _full_year_plan(plan, reopt, scenario, prepared.finance)
             else:
                 cut.append(f"the full-year re-optimisation of the energy supply ended "
                            f"{reopt.status} ({limit})")
@@ -716,7 +716,7 @@ SITE_ENERGY = ("facility_mwh", "it_mwh", "heat_pump_mwh", "grid_import_mwh", "pp
                "emissions_t", "renewable_consumed_mwh", "backup_hours")
 
 
-def _full_year_plan(plan: Plan, result, scenario: Scenario) -> Plan:
+def _full_year_plan(plan: Plan, result, scenario: Scenario, finance: dict[str, float]) -> Plan:
     """The plan with its energy supply as re-optimised on the full year.
 
     Sites, fleet and cooling stay; capacities, the hourly dispatch (8760 h), energy
@@ -755,7 +755,7 @@ def _full_year_plan(plan: Plan, result, scenario: Scenario) -> Plan:
         drop=True)
     repaired = dataclasses.replace(
         plan, sites=sites, energy=energy, costs=costs,
-        kpis=extract.kpis(sites, plan.fleet, costs, scenario), meta=dict(plan.meta),
+        kpis=extract.kpis(sites, plan.fleet, costs, scenario, finance), meta=dict(plan.meta),
         check_breaks=list(result.breaks))
     return dataclasses.replace(repaired, check=compare(plan, result))
 
@@ -770,7 +770,8 @@ def _plan(scenario: Scenario, prepared: Prepared, model: pyo.ConcreteModel, stat
     sites = extract.site_table(model, inp, dispatch)
     fleet = extract.fleet_table(model, inp)
     costs = extract.cost_table(model)
-    plan = Plan(status=status, gap=proven_gap, kpis=extract.kpis(sites, fleet, costs, scenario),
+    plan = Plan(status=status, gap=proven_gap, kpis=extract.kpis(sites, fleet, costs, scenario,
+                                                               prepared.finance),
                 explanation=list(prepared.notes), sites=sites, fleet=fleet, energy=dispatch,
                 workloads=extract.workload_table(model, inp, prepared.workload_options),
                 costs=costs, workload_options=prepared.workload_options, meta=meta)

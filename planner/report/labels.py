@@ -23,8 +23,17 @@ KPI_LABELS = {
     "wue_l_per_kwh": "water usage effectiveness (WUE) [L/kWh]",
     "erf": "energy reuse factor (ERF) [-]", "backup_mwh": "standby generation [MWh/yr]",
     "sites_open": "sites", "member_states": "member states",
+    "npv_cost_eur": "NPV of costs over the finance horizon [EUR]",
+    "finance_horizon_years": "finance horizon, building life [years]",
+    "capex_over_horizon_eur": "capex over the horizon, initial and renewals [EUR]",
+    "energy_eur_per_year": "energy cost, power supply and carbon [EUR/yr]",
+    "eur_per_gpu_hour_excl_energy": "cost per GPU-hour excl. energy [EUR]",
+    "eur_per_million_training_tokens_excl_energy":
+        "cost per 1e6 training tokens excl. energy [EUR]",
 }
 """KPI key -> label with its unit in brackets (counts carry no bracket)."""
+FRACTION_KPIS = frozenset({"renewable_share", "renewable_share_hourly", "erf"})
+"""KPIs that are shares [-]: shown as percentages."""
 
 SUFFIX_UNITS = (
     ("_eur_per_gpu_hour", "EUR/GPU-h"), ("_eur_per_t", "EUR/tCO2"), ("_eur_per_mwh", "EUR/MWh"),
@@ -38,6 +47,19 @@ SUFFIX_UNITS = (
 
 SPECIAL_UNITS = {"gap": "fraction", "solve_s": "s"}
 FRACTION_UNITS = {"fraction"}
+YEAR_UNITS = {"year", "years", "day of year", "days", "day"}
+"""Units whose numbers print without a thousands separator (a year is 2025, not 2,025)."""
+
+
+def is_year(name: str) -> bool:
+    """Whether a column or parameter called ``name`` holds a calendar year or a count of years.
+
+    ``year``, ``price_year``, ``year_released``, ``gpu_lifetime_years`` are; ``it_om_frac_per_year``
+    is not.
+    """
+    name = name.lower().rsplit(".", 1)[-1]
+    return name in ("year", "years", "day") or name.startswith("year_") or (
+        name.endswith(("_year", "_years")) and not name.endswith(("per_year", "per_years")))
 
 
 def split_label(label: str) -> tuple[str, str]:
@@ -74,11 +96,16 @@ def column_label(name: str, numeric: bool) -> str:
 def number_format(values: Iterable[object], unit: str | None = None) -> str:
     """An Excel number format that shows ``values`` at a sensible precision.
 
-    Fractions as percentages; whole numbers and large magnitudes with thousands
-    separators; small magnitudes with enough decimals to read them.
+    Fractions as percentages; years and days without thousands separators (``0``);
+    whole numbers and large magnitudes with thousands separators; small magnitudes
+    with enough decimals to read them.
     """
     if unit in FRACTION_UNITS:
         return "0.0%"
+    if unit in YEAR_UNITS:
+        whole = all(float(v).is_integer() for v in values if isinstance(v, (int, float))
+                    and not isinstance(v, bool) and math.isfinite(v))
+        return "0" if whole else "0.0"
     numbers = [abs(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
                and math.isfinite(v)]
     if not numbers:

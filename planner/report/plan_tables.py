@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
+import platform
 from datetime import UTC, datetime
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 from planner import __version__
 from planner.catalogue import Catalogue
 from planner.optimise import Plan
 from planner.optimise.finance import ITEM_LIFETIMES, capital_recovery_factor
-from planner.report.labels import KPI_LABELS, split_label
+from planner.optimise.lifetime import cash_flow_table
+from planner.report.labels import FRACTION_KPIS, KPI_LABELS, split_label
 from planner.report.used import Used
 
 SITE_DECISIONS = {
     "it_mw": "IT load [MW]", "it_capacity_mw": "IT capacity built [MW]",
     "facility_mw_mean": "facility load, mean [MW]", "pue_mean": "PUE, mean [-]",
+    "served_mw": "served IT load, above idle, mean [MW]",
+    "design_peak_mw": "design peak facility load [MW]",
+    "emissions_t": "emissions [tCO2/yr]", "water_m3": "water [m3/yr]",
+}
+SITE_SUPPLY = {
     "grid_upgrade_mw": "grid upgrade [MW]", "pv_mw": "on-site PV [MW]",
     "wind_mw": "on-site wind [MW]", "ppa_solar_mw": "solar PPA [MW]",
     "ppa_wind_mw": "wind PPA [MW]", "battery_mw": "battery power [MW]",
     "battery_mwh": "battery energy [MWh]", "backup_capacity_mw": "standby generators [MW]",
     "gas_mw": "on-site gas turbine [MW]", "heat_pump_mw": "heat pump [MW_th]",
-    "served_mw": "served IT load, above idle, mean [MW]",
-    "design_peak_mw": "design peak facility load [MW]",
-    "emissions_t": "emissions [tCO2/yr]", "water_m3": "water [m3/yr]",
 }
 SITE_INPUTS = {
     "grid_mw_now": "grid connection now [MW]", "grid_mw_max": "grid connection max [MW]",
@@ -89,9 +94,12 @@ OPERATING = "operating and other [EUR/yr]"
 
 
 def summary_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
-    """Item, value, unit, key: scenario, status, KPIs, versions, solver, timings."""
+    """Item, value, unit, key: scenario, status, explanation, full-year check, KPIs, warnings.
+
+    How the plan was made (versions, solver, timings) is on Run metadata
+    (:func:`run_metadata_table`).
+    """
     meta = plan.meta
-    settings = meta.get("solver_settings", {})
     rows: list[tuple[str, object, str, str]] = [
         ("scenario", meta.get("scenario"), "", "scenario"),
         ("description", meta.get("description", ""), "", "description"),
@@ -113,16 +121,8 @@ def summary_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
     if plan.has_solution:
         for key, label in KPI_LABELS.items():
             name, unit = split_label(label)
-            rows.append((name, plan.kpis.get(key), "fraction" if unit == "-" and "share" in key
+            rows.append((name, plan.kpis.get(key), "fraction" if key in FRACTION_KPIS
                          else unit, key))
-    rows += [
-        ("scenario hash", meta.get("scenario_hash"), "", "scenario_hash"),
-        ("gigaplan version of the solve", meta.get("gigaplan_version"), "", "gigaplan_version"),
-        ("gigaplan version of this report", __version__, "", "report_gigaplan_version"),
-        ("data version of the solve", meta.get("data_version"), "", "data_version"),
-        ("data version of Assumptions and Sources", catalogue.version, "",
-         "catalogue_version"),
-    ]
     if catalogue.version != meta.get("data_version"):
         rows.append(("warning", f"the catalogue (data version {catalogue.version}) is not the "
                      f"one the plan was solved with ({meta.get('data_version')}); Assumptions "
@@ -130,12 +130,29 @@ def summary_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
     if not used.spec:
         rows.append(("warning", "the plan does not record its scenario; Assumptions show "
                      "catalogue defaults only", "", "warning"))
-    rows += [
+    return pd.DataFrame(rows, columns=["item", "value", "unit", "key"])
+
+
+def run_metadata_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
+    """Item, value, unit, key: how the plan was made (hash, versions, solver, timings)."""
+    meta = plan.meta
+    settings = meta.get("solver_settings", {})
+    rows: list[tuple[str, object, str, str]] = [
+        ("scenario", meta.get("scenario"), "", "scenario"),
+        ("scenario hash", meta.get("scenario_hash"), "", "scenario_hash"),
+        ("gigaplan version of the solve", meta.get("gigaplan_version"), "", "gigaplan_version"),
+        ("gigaplan version of this report", __version__, "", "report_gigaplan_version"),
+        ("data version of the solve", meta.get("data_version"), "", "data_version"),
+        ("data version of Assumptions and Sources", catalogue.version, "",
+         "catalogue_version"),
+        ("Python of this report", platform.python_version(), "", "report_python_version"),
+        ("openpyxl of this report", openpyxl.__version__, "", "report_openpyxl_version"),
         ("solver", meta.get("solver"), "", "solver"),
         ("solver time limit", settings.get("time_limit_s"), "s", "time_limit_s"),
         ("solver MIP gap target", settings.get("mip_gap_frac"), "fraction", "mip_gap_frac"),
         ("solver threads", settings.get("threads"), "threads", "threads"),
         ("solver random seed", settings.get("seed"), "-", "seed"),
+        ("model reused from an earlier solve", meta.get("model_reused"), "", "model_reused"),
         ("time resolution", used.spec.get("time", {}).get("resolution", ""), "", "resolution"),
         ("representative days", meta.get("representative_days"), "days",
          "representative_days"),
@@ -149,25 +166,59 @@ def summary_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value", "unit", "key"])
 
 
-def sites_table(plan: Plan, catalogue: Catalogue, used: Used) -> pd.DataFrame:
-    """One row per candidate site, chosen ones first (largest IT load first)."""
+def cash_flow_frame(plan: Plan, finance: dict[str, float]) -> pd.DataFrame:
+    """The plan's cash flow by year (:func:`planner.optimise.lifetime.cash_flow_table`)."""
+    c = cash_flow_table(plan.costs, finance)
+    return pd.DataFrame({
+        "year": c["year"], "initial capex [EUR]": c["initial_capex_eur"],
+        "renewals [EUR]": c["renewal_capex_eur"], "salvage value [EUR]": c["salvage_eur"],
+        "operating cost [EUR]": c["operating_eur"], "net cost [EUR]": c["net_cost_eur"],
+        "discount factor [-]": c["discount_factor"],
+        "present value [EUR]": c["present_value_eur"],
+        "cumulative present value [EUR]": c["cumulative_present_value_eur"]})
+
+
+SITE_PARTS = ("decisions", "supply", "inputs")
+
+
+def sites_table(plan: Plan, catalogue: Catalogue, used: Used,
+                part: str = "decisions") -> pd.DataFrame:
+    """One row per candidate site, chosen ones first (largest IT load first).
+
+    ``part`` (:data:`SITE_PARTS`): ``decisions`` (chosen, cooling, GPUs, loads, PUE,
+    emissions, water), ``supply`` (what is built: GPUs by accelerator and the energy
+    assets) or ``inputs`` (the site's and
+    its country's inputs). Each starts with the site id, so that a sheet of each prints
+    one page wide at a readable scale.
+    """
     s = plan.sites
     order = s.assign(_it=s["it_mw"]).sort_values(["open", "_it"], ascending=False,
                                                     kind="stable").index
     s = s.loc[order]
     inputs = used.sites.reindex(s.index)
-    countries = catalogue.countries.reindex(s["country"])
-    out = pd.DataFrame({"site": s.index, "name": inputs["name"].to_numpy(),
-                        "country": s["country"].to_numpy(), "chosen": s["open"].to_numpy(),
-                        "cooling": s["cooling"].to_numpy()})
-    for col in gpu_columns(s):
-        out[f"GPUs {col.removeprefix('gpus_')}"] = s[col].to_numpy()
-    for col, label in SITE_DECISIONS.items():
-        out[label] = s[col].to_numpy()
-    for col, label in SITE_INPUTS.items():
-        out[label] = inputs[col].to_numpy()
-    for col, label in COUNTRY_INPUTS.items():
-        out[label] = countries[col].to_numpy()
+    out = pd.DataFrame({"site": s.index})
+    if part == "decisions":
+        out["name"] = inputs["name"].to_numpy()
+        out["country"] = s["country"].to_numpy()
+        out["chosen"] = s["open"].to_numpy()
+        out["cooling"] = s["cooling"].to_numpy()
+        out["GPUs"] = s[gpu_columns(s)].sum(axis=1).to_numpy()
+        for col, label in SITE_DECISIONS.items():
+            out[label] = s[col].to_numpy()
+    elif part == "supply":
+        out["chosen"] = s["open"].to_numpy()
+        for col in gpu_columns(s):  # the accelerators deployed somewhere
+            if s[col].sum() > 0:
+                out[f"GPUs {col.removeprefix('gpus_')}"] = s[col].to_numpy()
+        for col, label in SITE_SUPPLY.items():
+            out[label] = s[col].to_numpy()
+    else:
+        countries = catalogue.countries.reindex(s["country"])
+        out["country"] = s["country"].to_numpy()
+        for col, label in SITE_INPUTS.items():
+            out[label] = inputs[col].to_numpy()
+        for col, label in COUNTRY_INPUTS.items():
+            out[label] = countries[col].to_numpy()
     return out
 
 
@@ -213,15 +264,22 @@ def open_sites(plan: Plan) -> list[str]:
 
 
 def energy_table(plan: Plan) -> pd.DataFrame:
-    """Annual energy by chosen site and source."""
+    """Annual energy by chosen site and source (the indicators: :func:`energy_indicators_table`)."""
     s = plan.sites.loc[open_sites(plan)]
     out = pd.DataFrame({"site": s.index,
                         "facility consumption [MWh/yr]": s["facility_mwh"].to_numpy()})
     for col, label in ENERGY_SOURCES.items():
         out[label] = s[col].to_numpy()
+    out["emissions [tCO2/yr]"] = s["emissions_t"].to_numpy()
+    return out
+
+
+def energy_indicators_table(plan: Plan) -> pd.DataFrame:
+    """The EU datacentre indicators and the other energy figures by chosen site."""
+    s = plan.sites.loc[open_sites(plan)]
+    out = pd.DataFrame({"site": s.index})
     for col, label in ENERGY_INDICATORS.items():
         out[label] = s[col].to_numpy()
-    out["emissions [tCO2/yr]"] = s["emissions_t"].to_numpy()
     return out
 
 
@@ -238,13 +296,16 @@ def check_table(plan: Plan) -> pd.DataFrame:
 
 
 def dispatch_table(plan: Plan) -> pd.DataFrame:
-    """Hourly dispatch of the representative periods at the chosen sites."""
+    """Hourly dispatch of the representative periods at the chosen sites.
+
+    Days count from 1, as the explorer shows them ("day 1"); hours from 0 to 23.
+    """
     e = plan.energy
     e = e[e["site"].isin(open_sites(plan))].copy()
     e["_order"] = e["site"].map({s: i for i, s in enumerate(open_sites(plan))})
     e = e.sort_values(["_order", "day", "period"], kind="stable")
     hour = e.groupby(["site", "day"]).cumcount()
-    out = pd.DataFrame({"site": e["site"], "day": e["day"], "hour": hour,
+    out = pd.DataFrame({"site": e["site"], "day": e["day"] + 1, "hour": hour,
                         "weight [h]": e["weight_h"]})
     for col, label in DISPATCH.items():
         out[label] = e[col]

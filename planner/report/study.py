@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner import __version__
 from planner.report import charts
 from planner.report.labels import KPI_LABELS, column_label, split_label
+from planner.report.printing import Page, page_break_before, set_up
 from planner.report.sheet import Placed, check_target, new_workbook, put, save, write_table
 
 SOLVED = ("optimal", "time_limit", "stopped")
@@ -21,7 +22,10 @@ CHART_KPIS = ("tco_eur_per_year", "eur_per_gpu_hour", "emissions_t_per_year")
 MAX_CHARTED_PARAMETERS = 4
 STUDY_KEYS = ("name", "description", "base", "kind", "definition_hash", "seed", "created",
               "data_version")
-CHART_ROWS, CHART_COLS = 20, 11  # grid step of the Charts sheet [rows, columns]
+CHART_ROWS, CHART_COLS = 21, 8  # grid step of the Charts sheet [rows, columns]
+CHARTS_ACROSS, CHART_ROWS_PER_PAGE = 2, 1
+"""Charts two across (the sheet prints at about 85 %), a row of them on each printed page
+(two rows run over an A4 landscape page at that scale)."""
 
 
 def study_to_excel(results: pd.DataFrame, path: Path | str) -> Path:
@@ -55,6 +59,11 @@ def study_to_excel(results: pd.DataFrame, path: Path | str) -> Path:
     failures.freeze_panes = "A2"
     _charts(wb.create_sheet("Charts"), ws, placed, results, labels, varied,
             study.get("kind") == "pareto")
+    page = Page(str(study.get("name", "")), datetime.now(UTC).date().isoformat())
+    for sheet in wb.worksheets:
+        set_up(sheet, page.scenario, page.date, what="study",
+               title_rows=None if sheet.title == "Charts" else "1:1",
+               title_cols="A:A" if sheet.title == "Results" else None)
     return save(wb, path)
 
 
@@ -112,7 +121,7 @@ def _charts(ws: Worksheet, data: Worksheet, placed: Placed, results: pd.DataFram
     rows = (placed.header_row + 1, placed.header_row + len(results))
     numeric = [c for c in varied if _numeric(results[c])]
     kpis = [k for k in CHART_KPIS if k in labels]
-    slots = list(_grid())
+    slots = iter(_grid(ws))
     if not len(results):
         put(ws, 2, 1, "no variants: no charts")
         return
@@ -120,13 +129,12 @@ def _charts(ws: Worksheet, data: Worksheet, placed: Placed, results: pd.DataFram
         ws.add_chart(charts.scatter_chart(
             data, _axis(placed, labels, "emissions_t_per_year"),
             _axis(placed, labels, "tco_eur_per_year"), rows, "Cost-carbon Pareto front"),
-            slots.pop(0))
+            next(slots))
     for name in numeric[:MAX_CHARTED_PARAMETERS]:
         for kpi in kpis:
             x, y = _axis(placed, labels, name), _axis(placed, labels, kpi)
             title = f"{split_label(KPI_LABELS[kpi])[0]} against {name}"
-            ws.add_chart(charts.scatter_chart(data, x, y, rows, title),
-                         slots.pop(0))
+            ws.add_chart(charts.scatter_chart(data, x, y, rows, title), next(slots))
     if not numeric:
         put(ws, 2, 1, "no numeric varied parameter: see the Results sheet")
     elif len(numeric) > MAX_CHARTED_PARAMETERS:
@@ -138,9 +146,13 @@ def _axis(placed: Placed, labels: dict[str, str], name: str) -> tuple[int, str]:
     return placed.col(labels[name]), labels[name]
 
 
-def _grid() -> Iterable[str]:
-    """Anchor cells of chart slots, three across, row after row."""
+def _grid(ws: Worksheet | None = None) -> Iterable[str]:
+    """Anchor cells of chart slots, two across, row after row; page breaks on ``ws``."""
     for i in range(1 + MAX_CHARTED_PARAMETERS * len(CHART_KPIS)):
-        row, col = 3 + (i // 3) * CHART_ROWS, 1 + (i % 3) * CHART_COLS
+        line = i // CHARTS_ACROSS
+        row, col = 3 + line * CHART_ROWS, 1 + (i % CHARTS_ACROSS) * CHART_COLS
+        if ws is not None and line and not line % CHART_ROWS_PER_PAGE and \
+                not i % CHARTS_ACROSS:
+            page_break_before(ws, row)  # a new printed page for each row of charts
         yield f"{get_column_letter(col)}{row}"
 

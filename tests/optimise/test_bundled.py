@@ -16,9 +16,8 @@ BUNDLED = sorted(p for p in SCENARIOS.glob("*.yaml"))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
-def test_bundled_scenario_solves_within_one_percent(path, catalogue):
-    scenario = load_scenario(path, catalogue)
-    plan = solve(scenario, catalogue)
+def test_bundled_scenario_solves_within_one_percent(path, catalogue, bundled_plans):
+    scenario, plan = bundled_plans(path)
     assert plan.status in ("optimal", "time_limit"), plan.explanation
     assert plan.gap <= 0.01
     e = plan.energy

@@ -14,29 +14,42 @@ from planner.report import SHEETS, to_excel
 from planner.report.labels import KPI_LABELS, split_label
 
 HEADERS = {  # sheet -> table -> columns it must have (units in brackets)
+    "Board summary": {"BoardFigures": ["figure", "value", "unit"],
+                      "BoardSites": ["site", "country", "GPUs", "capex [M EUR]",
+                                     "capital annuities [M EUR/yr]",
+                                     "energy, operating [M EUR/yr]", "other operating [M EUR/yr]",
+                                     "annual cost [M EUR/yr]"],
+                      "BoardCapex": ["asset", "life [years]", "capex [M EUR]",
+                                     "over the horizon [M EUR]"]},
     "Summary": {"Summary": ["item", "value", "unit", "key"]},
-    "Sites": {"Sites": ["site", "name", "country", "chosen", "cooling", "IT load [MW]",
-                        "PUE, mean [-]", "emissions [tCO2/yr]", "grid connection max [MW]",
-                        "electricity price [EUR/MWh]"]},
+    "Sites": {"Sites": ["site", "name", "country", "chosen", "cooling", "GPUs", "IT load [MW]",
+                        "PUE, mean [-]", "emissions [tCO2/yr]"]},
+    "Site supply": {"SiteSupply": ["site", "chosen", "grid upgrade [MW]", "on-site PV [MW]",
+                                   "battery energy [MWh]", "heat pump [MW_th]"]},
+    "Site inputs": {"SiteInputs": ["site", "country", "grid connection max [MW]",
+                                   "electricity price [EUR/MWh]"]},
     "Fleet": {"Fleet": ["site", "accelerator", "nodes", "GPUs", "IT load [MW]",
-                        "peak BF16 [PFLOP/s]"],
-              "Throughput": ["workload", "accelerator", "TFLOP/s per GPU [TFLOP/s]",
-                             "tokens/s per GPU [tokens/s]", "MFU [fraction]"]},
+                        "peak BF16 [PFLOP/s]"]},
+    "Throughput": {"Throughput": ["workload", "accelerator", "TFLOP/s per GPU [TFLOP/s]",
+                                  "tokens/s per GPU [tokens/s]", "MFU [fraction]"]},
     "Energy": {"EnergyAnnual": ["site", "facility consumption [MWh/yr]", "grid import [MWh/yr]",
-                                "PPA [MWh/yr]", "on-site renewables [MWh/yr]",
-                                "renewables curtailed [MWh/yr]",
-                                "renewable energy consumed [MWh/yr]",
-                                "renewable energy factor (REF) [fraction]",
-                                "energy reuse factor (ERF) [fraction]", "WUE [L/kWh]",
-                                "standby running [h/yr]"],
-               "Dispatch": ["site", "day", "hour", "weight [h]", "facility load [MW]",
-                            "grid import [MW]", "battery state of charge [MWh]"]},
+                                "PPA [MWh/yr]", "on-site renewables [MWh/yr]"],
+               "EnergyIndicators": ["site", "renewables curtailed [MWh/yr]",
+                                    "renewable energy consumed [MWh/yr]",
+                                    "renewable energy factor (REF) [fraction]",
+                                    "energy reuse factor (ERF) [fraction]", "WUE [L/kWh]",
+                                    "standby running [h/yr]"]},
+    "Dispatch": {"Dispatch": ["site", "day", "hour", "weight [h]", "facility load [MW]",
+                              "grid import [MW]", "battery state of charge [MWh]"]},
     "Cooling": {"Cooling": ["site", "cooling", "PUE, mean [-]", "water [m3/yr]",
                             "heat recoverable [MWh_th/yr]", "heat sold [MWh_th/yr]"]},
     "Costs": {"CostsByItem": ["item", "capex [EUR]", "annualised capex [EUR/yr]",
-                              "operating and other [EUR/yr]", "annual cost [EUR/yr]"],
-              "Costs": ["item", "site", "capex [EUR]", "asset life [years]",
-                        "annual cost [EUR/yr]"]},
+                              "operating and other [EUR/yr]", "annual cost [EUR/yr]"]},
+    "Costs by site": {"Costs": ["item", "site", "capex [EUR]", "asset life [years]",
+                                "annual cost [EUR/yr]"]},
+    "Cash flow": {"CashFlow": ["year", "initial capex [EUR]", "renewals [EUR]",
+                               "salvage value [EUR]", "operating cost [EUR]", "net cost [EUR]",
+                               "discount factor [-]", "present value [EUR]"]},
     "Workloads": {"Workloads": ["workload", "kind", "site", "accelerator", "GPUs",
                                 "start [day of year]", "finish [day of year]",
                                 "deadline [day of year]"]},
@@ -44,6 +57,7 @@ HEADERS = {  # sheet -> table -> columns it must have (units in brackets)
                                     "difference [fraction]"]},
     "Assumptions": {"Assumptions": ["section", "item", "parameter", "value", "unit", "source"]},
     "Sources": {"Sources": ["table", "source", "cited by", "title", "year", "url", "licence"]},
+    "Run metadata": {"RunMetadata": ["item", "value", "unit", "key"]},
 }
 
 
@@ -65,11 +79,12 @@ def cells(ws, name: str, header: str) -> list:
     return [row[j] for row in rows[1:]]
 
 
-def test_ten_sheets_each_a_formatted_table_with_units_in_its_headers(wb):
-    assert wb.sheetnames == list(SHEETS)
+def test_every_sheet_a_formatted_table_with_units_in_its_headers(wb):
+    assert wb.sheetnames == list(SHEETS) and wb.sheetnames[0] == "Board summary"
+    assert set(HEADERS) == set(SHEETS)
     for sheet, tables in HEADERS.items():
         ws = wb[sheet]
-        assert ws.freeze_panes in ("A2", "B2"), sheet
+        assert ws.freeze_panes in ("A2", "B2") or sheet == "Board summary", sheet
         for name, expected in tables.items():
             table = ws.tables[name]
             assert table.autoFilter is not None and table.tableStyleInfo.name
@@ -80,19 +95,36 @@ def test_ten_sheets_each_a_formatted_table_with_units_in_its_headers(wb):
 
 def test_numbers_are_numeric_cells_with_number_formats(wb):
     for sheet, name, header in (("Sites", "Sites", "IT load [MW]"),
-                                ("Costs", "Costs", "annual cost [EUR/yr]"),
-                                ("Energy", "Dispatch", "facility load [MW]"),
+                                ("Costs by site", "Costs", "annual cost [EUR/yr]"),
+                                ("Dispatch", "Dispatch", "facility load [MW]"),
                                 ("Fleet", "Fleet", "GPUs")):
         for cell in cells(wb[sheet], name, header):
             assert cell.data_type == "n" and isinstance(cell.value, (int, float)), (sheet, header)
             assert cell.number_format != "General"
-    share = cells(wb["Energy"], "EnergyAnnual", "renewable energy factor (REF) [fraction]")[0]
+    share = cells(wb["Energy"], "EnergyIndicators", "renewable energy factor (REF) [fraction]")[0]
     assert share.number_format == "0.0%" and 0 < share.value <= 1
+
+
+def test_years_booleans_and_shares_are_formatted_for_reading(wb):
+    years = cells(wb["Cash flow"], "CashFlow", "year")
+    assert [c.value for c in years] == list(range(len(years))) and years[0].number_format == "0"
+    assert {c.number_format for c in cells(wb["Sources"], "Sources", "year")
+            if c.value is not None} == {"0"}  # 2024, not 2,024
+    lives = cells(wb["Costs by site"], "Costs", "asset life [years]")
+    assert {c.number_format for c in lives if c.value is not None} == {"0"}
+    assert {c.value for c in cells(wb["Sites"], "Sites", "chosen")} == {"yes", "no"}
+    summary = {r["key"]: r for r in table_rows(wb["Summary"], "Summary")}
+    for key in ("renewable_share", "renewable_share_hourly", "erf"):
+        assert summary[key]["unit"] == "fraction", key
+    rows = list(wb["Assumptions"][wb["Assumptions"].tables["Assumptions"].ref])[1:]
+    price_year = next(r for r in rows if r[2].value == "price_year")
+    assert price_year[3].value == 2024 and price_year[3].number_format == "0"
+    assert all(c.number_format == "#,##0" for c in cells(wb["Fleet"], "Fleet", "GPUs"))
 
 
 def test_costs_total_reconciles_with_the_tco_to_the_cent(wb, demo_plan):
     ws = wb["Costs"]
-    by_site = [r["annual cost [EUR/yr]"] for r in table_rows(ws, "Costs")]
+    by_site = [r["annual cost [EUR/yr]"] for r in table_rows(wb["Costs by site"], "Costs")]
     by_item = [r["annual cost [EUR/yr]"] for r in table_rows(ws, "CostsByItem")]
     tco = demo_plan.kpis["tco_eur_per_year"]
     assert sum(by_site) == pytest.approx(tco, abs=0.005)
@@ -106,9 +138,9 @@ def test_costs_total_reconciles_with_the_tco_to_the_cent(wb, demo_plan):
     assert ws.cell(total_row + 1, col).value.startswith("=SUM(")  # live check in Excel
     summary = {r["key"]: r["value"] for r in table_rows(wb["Summary"], "Summary")}
     assert summary["tco_eur_per_year"] == pytest.approx(tco, abs=0.005)
-    capex = [r["capex [EUR]"] for r in table_rows(ws, "Costs")]
+    capex = [r["capex [EUR]"] for r in table_rows(wb["Costs by site"], "Costs")]
     assert sum(capex) == pytest.approx(demo_plan.kpis["capex_eur"], abs=0.005)
-    for row in table_rows(ws, "Costs"):  # annuity + the rest = the annual cost
+    for row in table_rows(wb["Costs by site"], "Costs"):  # annuity + the rest = the annual cost
         if row["annualised capex [EUR/yr]"] is not None:
             assert row["annualised capex [EUR/yr]"] + row["operating and other [EUR/yr]"] == \
                 pytest.approx(row["annual cost [EUR/yr]"], abs=1e-6)
@@ -118,22 +150,32 @@ def test_sites_has_every_candidate_site_chosen_ones_first(wb, demo_plan):
     rows = table_rows(wb["Sites"], "Sites")
     assert sorted(r["site"] for r in rows) == sorted(demo_plan.sites.index)
     assert [r["chosen"] for r in rows] == sorted((r["chosen"] for r in rows), reverse=True)
-    chosen = [r for r in rows if r["chosen"]]
-    assert sum(r[c] for r in chosen for c in r if c.startswith("GPUs ")) == \
+    chosen = [r for r in rows if r["chosen"] == "yes"]
+    assert sum(r["GPUs"] for r in chosen) == demo_plan.kpis["gpus"]
+    supply = table_rows(wb["Site supply"], "SiteSupply")
+    assert sum(r[c] for r in supply for c in r if c.startswith("GPUs ")) == \
         demo_plan.kpis["gpus"]
-    assert all(r["grid connection max [MW]"] > 0 for r in rows)
+    assert [r["site"] for r in supply] == [r["site"] for r in rows]
+    assert all(r["grid connection max [MW]"] > 0
+               for r in table_rows(wb["Site inputs"], "SiteInputs"))
 
 
-def test_summary_states_status_gap_kpis_hash_and_versions(wb, demo_plan):
+def test_summary_states_status_gap_kpis_and_run_metadata_the_rest(wb, demo_plan):
     summary = {r["key"]: r for r in table_rows(wb["Summary"], "Summary")}
     assert summary["scenario"]["value"] == "demo-small"
     assert summary["status"]["value"] == "optimal"
     assert summary["gap"]["value"] == pytest.approx(demo_plan.gap)
-    assert summary["scenario_hash"]["value"] == demo_plan.meta["scenario_hash"]
-    assert summary["data_version"]["value"] == demo_plan.meta["data_version"]
-    assert summary["gigaplan_version"]["value"] == demo_plan.meta["gigaplan_version"]
-    assert summary["solver"]["value"].startswith("HiGHS")
     assert "warning" not in summary
+    run = {r["key"]: r for r in table_rows(wb["Run metadata"], "RunMetadata")}
+    assert not {"scenario_hash", "solver", "seed", "threads", "solved_at"} & set(summary)
+    assert run["scenario_hash"]["value"] == demo_plan.meta["scenario_hash"]
+    assert run["data_version"]["value"] == demo_plan.meta["data_version"]
+    assert run["gigaplan_version"]["value"] == demo_plan.meta["gigaplan_version"]
+    assert run["solver"]["value"].startswith("HiGHS")
+    assert run["seed"]["value"] == demo_plan.meta["solver_settings"]["seed"]
+    assert run["threads"]["value"] == demo_plan.meta["solver_settings"]["threads"]
+    assert {f"time to {k.removesuffix('_s')}" for k in demo_plan.meta["timings"]} <= {
+        r["item"] for r in run.values()}
     for key, label in KPI_LABELS.items():
         assert summary[key]["value"] == pytest.approx(demo_plan.kpis[key])
         assert summary[key]["item"] == split_label(label)[0]
@@ -143,7 +185,7 @@ def test_summary_states_status_gap_kpis_hash_and_versions(wb, demo_plan):
 def test_fleet_workloads_and_energy_match_the_plan(wb, demo_plan):
     fleet = table_rows(wb["Fleet"], "Fleet")
     assert sum(r["GPUs"] for r in fleet) == demo_plan.kpis["gpus"]
-    runs = [r for r in table_rows(wb["Fleet"], "Throughput") if r["runs at"]]
+    runs = [r for r in table_rows(wb["Throughput"], "Throughput") if r["runs at"]]
     assert {r["workload"] for r in runs} == set(demo_plan.workloads["workload"])
     assert all(r["tokens/s per GPU [tokens/s]"] > 0 for r in runs)
     work = table_rows(wb["Workloads"], "Workloads")
@@ -152,7 +194,10 @@ def test_fleet_workloads_and_energy_match_the_plan(wb, demo_plan):
         <= training["deadline [day of year]"]
     assert sum(r["share of demand [fraction]"] for r in work if r["kind"] == "inference") == \
         pytest.approx(1.0, rel=1e-6)
-    dispatch = table_rows(wb["Energy"], "Dispatch")
+    dispatch = table_rows(wb["Dispatch"], "Dispatch")
+    open_energy = demo_plan.energy[demo_plan.energy["site"].isin(
+        demo_plan.sites.index[demo_plan.sites["open"]])]
+    assert {r["day"] for r in dispatch} == set(open_energy["day"] + 1)  # "day 1", as explored
     annual = table_rows(wb["Energy"], "EnergyAnnual")
     for site in annual:
         mwh = sum(r["facility load [MW]"] * r["weight [h]"] for r in dispatch
@@ -180,15 +225,48 @@ def test_assumptions_and_sources_cover_the_inputs_used(wb, demo_plan):
     assert all(r["title"] for r in sources)
 
 
-def test_four_native_charts(plan_xlsx, demo_plan):
+def test_six_native_charts(plan_xlsx, demo_plan):
     with zipfile.ZipFile(plan_xlsx) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) >= 4
+        assert len(charts) >= 6
         assert not [n for n in z.namelist() if n.startswith("xl/media/")]  # not pictures
         kinds = " ".join(z.read(n).decode() for n in charts)
     assert all(f"{kind}Chart>" in kinds for kind in ("bar", "area", "line"))
     typical_days = demo_plan.energy["weight_h"].max()  # an hour of the day stands for as many
     assert f"(stands for {typical_days:.0f} days)" in kinds
+    site = demo_plan.sites[demo_plan.sites["open"]]["it_mw"].idxmax()
+    at_site = demo_plan.energy[demo_plan.energy["site"] == site]
+    day = at_site.groupby("day")["weight_h"].first().idxmax() + 1  # the explorer's "day 1"
+    assert f"representative day {day} (stands for" in kinds
+
+
+def test_board_summary_states_the_plan_in_m_eur_and_three_sentences(wb, demo_plan):
+    ws = wb["Board summary"]
+    k = demo_plan.kpis
+    figures = {r["figure"]: r for r in table_rows(ws, "BoardFigures")}
+    assert figures["TCO, annual cost"]["value"] == pytest.approx(k["tco_eur_per_year"] / 1e6)
+    assert figures["TCO, annual cost"]["unit"] == "M EUR/yr"
+    parts = [figures[f"  {p}"]["value"] for p in ("capital annuities", "energy, operating",
+                                                   "other operating")]
+    assert sum(parts) == pytest.approx(k["tco_eur_per_year"] / 1e6)
+    assert figures["cost per GPU-hour"]["value"] == pytest.approx(k["eur_per_gpu_hour"])
+    npv = next(v for f, v in figures.items() if f.startswith("NPV of costs"))
+    assert npv["value"] == pytest.approx(k["npv_cost_eur"] / 1e6)
+    sites = table_rows(ws, "BoardSites")
+    assert sum(r["capex [M EUR]"] for r in sites) == pytest.approx(k["capex_eur"] / 1e6)
+    assert sum(r["annual cost [M EUR/yr]"] for r in sites) == pytest.approx(
+        k["tco_eur_per_year"] / 1e6)
+    capex = table_rows(ws, "BoardCapex")
+    assert sum(r["over the horizon [M EUR]"] for r in capex) == pytest.approx(
+        k["capex_over_horizon_eur"] / 1e6)
+    texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    site = demo_plan.sites[demo_plan.sites["open"]].index[0]
+    opens = next(t for t in texts if t.startswith("The plan opens"))
+    assert f"{k['gpus']:,} GPUs" in opens and f"({demo_plan.sites.at[site, 'country']})" in opens
+    assert any(t.startswith("It costs") and f"{k['eur_per_gpu_hour']:,.2f} EUR per GPU-hour" in t
+               for t in texts)
+    assert any(t.startswith("The sites and their supply were chosen for") for t in texts)
+    assert len(ws._charts) == 1
 
 
 def test_an_infeasible_plan_gets_summary_with_reasons_assumptions_and_sources(
@@ -196,7 +274,7 @@ def test_an_infeasible_plan_gets_summary_with_reasons_assumptions_and_sources(
     plan = Plan(status="infeasible", gap=None, kpis={}, explanation=["no site can connect 9 GW"],
                 workload_options=demo_plan.workload_options, meta=demo_plan.meta)
     book = openpyxl.load_workbook(to_excel(plan, tmp_path / "inf.xlsx", catalogue))
-    assert book.sheetnames == ["Summary", "Assumptions", "Sources"]
+    assert book.sheetnames == ["Summary", "Assumptions", "Sources", "Run metadata"]
     summary = table_rows(book["Summary"], "Summary")
     assert {"key": "explanation", "value": "no site can connect 9 GW"}.items() <= next(
         r for r in summary if r["key"] == "explanation").items()

@@ -23,7 +23,8 @@ def test_report_from_a_saved_plan_folder(plan_dir, demo_plan, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == list(SHEETS)
     summary = {r[3]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
-    assert summary["scenario_hash"] == demo_plan.meta["scenario_hash"]
+    meta = {r[3]: r[1] for r in wb["Run metadata"].iter_rows(min_row=2, values_only=True)}
+    assert meta["scenario_hash"] == demo_plan.meta["scenario_hash"]
     assert summary["tco_eur_per_year"] == pytest.approx(demo_plan.kpis["tco_eur_per_year"])
 
 
@@ -47,7 +48,7 @@ def test_an_infeasible_scenario_exits_3_with_a_workbook_of_the_reasons(tmp_path)
     assert result.returncode == 3
     assert "the grid is short at site 'kajaani'" in result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Assumptions", "Sources"]
+    assert wb.sheetnames == ["Summary", "Assumptions", "Sources", "Run metadata"]
 
 
 @pytest.mark.parametrize("args, message", [
