@@ -37,13 +37,15 @@ from planner.explorer.edit import (
 from planner.explorer.jobs import Job, SolveQueue
 from planner.explorer.plans import XLSX_MIME, excel_bytes, plan_json, scenario_of, scenario_yaml
 from planner.explorer.roofline import main_precision, scenario_roofline, workload_points
-from planner.explorer.tables import readable
+from planner.explorer.tables import every_site_column, readable
 from planner.labels import column_label
 from planner.report.assumptions import assumptions_table, sources_table
 from planner.report.plan_tables import (
+    SITE_PARTS,
     check_table,
     cooling_table,
     cost_tables,
+    energy_indicators_table,
     energy_table,
     fleet_table,
     open_sites,
@@ -477,8 +479,9 @@ def map_view(plan: planner.Plan, digest: str) -> None:
     st.markdown("**Chosen sites**")  # full width: a side column cut its columns off
     st.dataframe(readable(geo.chosen_table(plan.sites, catalogue())), hide_index=True)
     st.markdown("**Every candidate site: decisions and inputs**")
-    st.dataframe(readable(sites_table(plan, catalogue(), used_inputs(plan, catalogue()))),
-                 hide_index=True)
+    used = used_inputs(plan, catalogue())
+    st.dataframe(readable(every_site_column([sites_table(plan, catalogue(), used, part)
+                                             for part in SITE_PARTS])), hide_index=True)
 
 
 def fleet_view(plan: planner.Plan, digest: str) -> None:
@@ -513,6 +516,8 @@ def energy_view(plan: planner.Plan, digest: str) -> None:
     annual = energy_table(plan)
     show_figure(dispatch.energy_mix_figure(annual))
     st.dataframe(readable(annual), hide_index=True)
+    st.markdown("**Energy indicators by site (EU Delegated Regulation 2024/1364)**")
+    st.dataframe(readable(energy_indicators_table(plan)), hide_index=True)
 
 
 def cooling_view(plan: planner.Plan, digest: str) -> None:

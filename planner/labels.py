@@ -61,13 +61,6 @@ LABELS = {
     "usd_per_eur": "exchange rate [USD/EUR]", "status": "status", "reason": "why not solved",
     "renewable_share": "renewable share, annual, net of curtailment (REF) [fraction]",
     "renewable_share_hourly": "renewable share, hourly-matched [fraction]",
-    # finance KPIs (plan.kpis, when the optimiser reports them)
-    "npv_cost_eur": "NPV of cost [EUR]", "finance_horizon_years": "finance horizon [years]",
-    "capex_over_horizon_eur": "capex over the horizon [EUR]",
-    "energy_eur_per_year": "energy cost [EUR/yr]",
-    "eur_per_gpu_hour_excl_energy": "cost per GPU-hour excl. energy [EUR/GPU-h]",
-    "eur_per_million_training_tokens_excl_energy":
-        "cost per 1e6 training tokens excl. energy [EUR]",
 }
 """Column key -> plain-language label with its unit in brackets (counts carry none)."""
 

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from planner.scenario import load_scenario, scenario_hash
 from tests.conftest import ROOT, SCENARIOS
 
-VIEWS = {"Map": (1, 2), "Fleet": (1, 2), "Energy": (2, 1), "Cooling": (1, 1), "Costs": (1, 1),
+VIEWS = {"Map": (1, 2), "Fleet": (1, 2), "Energy": (2, 2), "Cooling": (1, 1), "Costs": (1, 1),
          "Workloads": (0, 1), "Roofline": (1, 0), "Assumptions and sources": (0, 2)}
 """Plan view -> (charts, tables) it shows."""
 

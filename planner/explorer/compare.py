@@ -19,8 +19,7 @@ from planner.report.labels import KPI_LABELS, SUFFIX_UNITS
 FINANCE_KPIS = ("npv_cost_eur", "finance_horizon_years", "capex_over_horizon_eur",
                 "energy_eur_per_year", "eur_per_gpu_hour_excl_energy",
                 "eur_per_million_training_tokens_excl_energy")
-"""Finance KPIs compared when a plan has them (labelled by :mod:`planner.labels` unless
-the report's KPI labels name them)."""
+"""Finance KPIs compared when a plan has them (labelled by the report's KPI labels)."""
 LOWER_IS_BETTER = frozenset({
     "tco_eur_per_year", "capex_eur", "eur_per_gpu_hour", "eur_per_pflop_day",
     "eur_per_million_training_tokens", "pue", "emissions_t_per_year", "water_m3_per_year",

@@ -130,14 +130,16 @@ FINANCE = {
                     "discount rate",
     "finance_horizon_years": "the years the NPV covers",
     "capex_over_horizon_eur": "capital spent over the finance horizon, replacements included",
-    "energy_eur_per_year": "electricity and fuel bought in a year",
+    "energy_eur_per_year": "the power supply in a year: grid and PPA electricity, guarantees "
+                           "of origin, carbon, on-site PV and wind, battery, standby and gas "
+                           "turbine",
     "eur_per_gpu_hour_excl_energy": "TCO less energy, over every installed GPU's hours in a "
                                     "year",
     "eur_per_million_training_tokens_excl_energy": "TCO less energy over the training "
                                                    "tokens of a year, per million",
 }
 """Finance KPIs shown when the plan has them: key -> what it means (label and unit from
-:data:`planner.labels.LABELS`)."""
+:data:`planner.report.labels.KPI_LABELS`)."""
 
 
 def finance(plan: Plan) -> list[Metric]:

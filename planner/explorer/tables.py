@@ -7,7 +7,20 @@ from pandas.io.formats.style import Styler
 
 from planner.labels import BLANK, display_frame, display_table, general_text
 
-__all__ = ["BLANK", "arrow_safe", "readable", "shown"]
+__all__ = ["BLANK", "arrow_safe", "every_site_column", "readable", "shown"]
+
+
+def every_site_column(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The report's site tables joined on ``site`` into one table a screen can scroll.
+
+    The report prints them as three sheets (decisions, supply, inputs) so that each fits
+    a page; a column two parts share is kept once.
+    """
+    wide = parts[0]
+    for part in parts[1:]:
+        new = ["site", *(c for c in part.columns if c not in wide.columns)]
+        wide = wide.merge(part[new], on="site", how="left", sort=False)
+    return wide
 
 
 def arrow_safe(frame: pd.DataFrame) -> pd.DataFrame:

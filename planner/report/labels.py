@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 KPI_LABELS = {
     "tco_eur_per_year": "TCO [EUR/yr]", "capex_eur": "capex [EUR]", "gpus": "GPUs",
-    "eur_per_gpu_hour": "cost per GPU-hour [EUR]", "eur_per_pflop_day": "cost per PFLOP-day [EUR]",
+    "eur_per_gpu_hour": "cost per GPU-hour [EUR/GPU-h]", "eur_per_pflop_day": "cost per PFLOP-day [EUR]",
     "eur_per_million_training_tokens": "cost per 1e6 training tokens [EUR]",
     "it_mw": "IT load [MW]", "facility_mw": "facility load, mean [MW]", "pue": "PUE [-]",
     "renewable_share": "renewable share, annual, net of curtailment (REF) [-]",
@@ -27,7 +27,7 @@ KPI_LABELS = {
     "finance_horizon_years": "finance horizon, building life [years]",
     "capex_over_horizon_eur": "capex over the horizon, initial and renewals [EUR]",
     "energy_eur_per_year": "energy cost, power supply and carbon [EUR/yr]",
-    "eur_per_gpu_hour_excl_energy": "cost per GPU-hour excl. energy [EUR]",
+    "eur_per_gpu_hour_excl_energy": "cost per GPU-hour excl. energy [EUR/GPU-h]",
     "eur_per_million_training_tokens_excl_energy":
         "cost per 1e6 training tokens excl. energy [EUR]",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import platform
 from datetime import UTC, datetime
 
@@ -249,8 +251,33 @@ def throughput_table(plan: Plan) -> pd.DataFrame:
         "TFLOP/s per GPU [TFLOP/s]": _col(o, "tflops_per_gpu"),
         "tokens/s per GPU [tokens/s]": _col(o, "tokens_per_s_per_gpu"),
         "MFU [fraction]": _col(o, "mfu"), "GPUs for the deadline [GPUs]": _col(o, "gpus"),
-        "time to train [days]": _col(o, "wall_days"), "layout": _col(o, "layout"),
+        "time to train [days]": _col(o, "wall_days"),
+        "layout": [layout_text(v) for v in _col(o, "layout")],
         "why not": _col(o, "reason")})
+
+
+LAYOUT_WORDS = (("tp", "TP"), ("pp", "PP"), ("dp", "DP"), ("cp", "CP"), ("ep", "EP"),
+                ("micro_batch", "micro-batch"), ("interleave", "interleave"),
+                ("zero_stage", "ZeRO"), ("recompute", "recompute"))
+"""Layout key -> its Megatron name (tensor, pipeline, data, context, expert parallel)."""
+
+
+def layout_text(layout) -> str:
+    """``{"tp": 8, "pp": 4, ...}`` -> ``"TP 8 · PP 4 · ..."``; blank when there is none."""
+    if isinstance(layout, str):  # JSON, or the dict's text as a plan file keeps it
+        try:
+            layout = json.loads(layout)
+        except ValueError:
+            try:
+                layout = ast.literal_eval(layout)
+            except (ValueError, SyntaxError):
+                return layout
+    if not isinstance(layout, dict):
+        return ""
+    words = [f"{name} {layout[key]}" for key, name in LAYOUT_WORDS if key in layout]
+    words += [f"{key} {value}" for key, value in layout.items()
+              if key not in dict(LAYOUT_WORDS)]
+    return " · ".join(words)
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -8,8 +8,16 @@ import pytest
 from planner.catalogue import EU27
 from planner.explorer import dispatch, figures, geo, kpis
 from planner.explorer.roofline import main_precision, scenario_roofline, workload_points
-from planner.explorer.tables import shown
-from planner.report.plan_tables import cost_tables, energy_table, sites_table, workloads_table
+from planner.explorer.tables import every_site_column, shown
+from planner.labels import column_label
+from planner.report.plan_tables import (
+    SITE_PARTS,
+    cost_tables,
+    energy_indicators_table,
+    energy_table,
+    sites_table,
+    workloads_table,
+)
 from planner.report.used import used_inputs
 
 
@@ -106,13 +114,19 @@ def test_big_kpis_read_compactly_so_a_tile_does_not_cut_them(demo):
 def test_finance_kpis_are_shown_when_the_plan_has_them(demo):
     import dataclasses
 
-    assert len(kpis.finance(demo)) == len(set(kpis.FINANCE) & set(demo.kpis))
-    more = dataclasses.replace(demo, kpis={**demo.kpis, "npv_cost_eur": 412.3e6,
-                                           "finance_horizon_years": 10,
-                                           "eur_per_gpu_hour_excl_energy": 1.5})
-    shown_ = {m.label: m.value for m in kpis.finance(more)}
-    assert shown_ == {"NPV of cost": "412 M EUR", "finance horizon": "10 years",
-                      "cost per GPU-hour excl. energy": "1.50 EUR/GPU-h"}
+    # demo-small's plan carries the six lifetime-finance KPIs; each is a tile with its unit
+    shown_ = {m.label: m.value for m in kpis.finance(demo)}
+    assert len(shown_) == len(kpis.FINANCE) == 6
+    npv = shown_["NPV of costs over the finance horizon"]
+    assert npv.endswith(" M EUR")  # three significant figures of the plan's own NPV
+    assert float(npv.split()[0]) * 1e6 == pytest.approx(demo.kpis["npv_cost_eur"], rel=5e-3)
+    horizon = demo.kpis["finance_horizon_years"]
+    assert shown_["finance horizon, building life"] == f"{horizon:.0f} years"
+    assert shown_["cost per GPU-hour excl. energy"].endswith(" EUR/GPU-h")
+    # a plan saved before these KPIs existed shows none, and no blank tile
+    older = dataclasses.replace(demo, kpis={k: v for k, v in demo.kpis.items()
+                                            if k not in kpis.FINANCE})
+    assert kpis.finance(older) == []
 
 
 def test_days_stand_for_the_whole_year(demo):
@@ -184,11 +198,15 @@ def test_the_roofline_shows_every_workload(demo_scenario, catalogue):
 
 
 def test_report_tables_in_the_explorer_read_as_words_and_units(demo, catalogue):
-    annual = shown(energy_table(demo))
-    assert annual.loc[0, "PUE [-]"] == f"{demo.kpis['pue']:.2f}"
-    assert annual.loc[0, "renewable energy factor (REF) [%]"].endswith(" %")
-    sites = shown(sites_table(demo, catalogue, used_inputs(demo, catalogue)))
-    assert {"GPUs, MI300X", "GPUs, H100 SXM"} <= set(sites.columns)
+    indicators = shown(energy_indicators_table(demo))
+    assert indicators.loc[0, "PUE [-]"] == f"{demo.kpis['pue']:.2f}"
+    assert indicators.loc[0, "renewable energy factor (REF) [%]"].endswith(" %")
+    used = used_inputs(demo, catalogue)
+    sites = shown(every_site_column([sites_table(demo, catalogue, used, part)
+                                     for part in SITE_PARTS]))
+    assert len(sites) == len(demo.sites) and sites.columns.is_unique
+    deployed = {column_label(f"gpus_{a}") for a in demo.fleet["accelerator"].unique()}
+    assert deployed and deployed <= set(sites.columns)  # e.g. "GPUs, MI300X"
     assert sites.loc[sites["site"] == "julich", "PUE, mean [-]"].item() == "–"
     work = shown(workloads_table(demo, used_inputs(demo, catalogue)))
     assert all(n.replace(",", "").isdigit() for n in work["nodes"])  # no 0.54 nodes
@@ -233,3 +251,14 @@ def test_the_roofline_names_each_workload_in_its_legend(demo_scenario, catalogue
     assert named == ["llama3-8b-pretrain (training)", "chat-8b (inference decode)"]
     symbols = {t.legendgroup: t.marker.symbol for t in fig.data if t.mode == "markers"}
     assert len(set(symbols.values())) == 2  # one symbol per workload
+
+
+def test_a_training_layout_reads_as_megatron_names_not_a_dict(demo):
+    from planner.report.plan_tables import throughput_table
+
+    table = shown(throughput_table(demo))
+    training = table[(table["kind"] == "training") & (table["feasible"] == "yes")]
+    assert len(training)
+    for text in training["layout"]:
+        assert text.startswith("TP ") and " · PP " in text and " · DP " in text, text
+        assert "{" not in text and "'" not in text
