@@ -9,6 +9,7 @@ from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.colours import excel
 from planner.report.sheet import Placed
 
 WIDTH_CM, HEIGHT_CM = 18.0, 9.0
@@ -26,10 +27,22 @@ def _size(chart, title: str, x_title: str | None, y_title: str | None) -> None:
     chart.y_axis.delete = False
 
 
+def _fill(series: Series, colour: str | None) -> None:
+    """Fill a series with ``colour`` (``#rrggbb``, :mod:`planner.colours`); None: Excel's."""
+    if colour is not None:
+        series.graphicalProperties = GraphicalProperties(solidFill=excel(colour))
+        series.graphicalProperties.line.solidFill = excel(colour)
+
+
 def bar_chart(data: Worksheet, placed: Placed, category: str, values: Sequence[str],
               title: str, y_title: str, rows: tuple[int, int] | None = None,
-              stacked: bool = False, horizontal: bool = False) -> BarChart:
-    """Bars of the ``values`` columns against the ``category`` column of a table."""
+              stacked: bool = False, horizontal: bool = False,
+              colours: dict[str, str] | None = None) -> BarChart:
+    """Bars of the ``values`` columns against the ``category`` column of a table.
+
+    ``colours``: column label -> colour, so that a flow or an accelerator has the colour
+    the explorer gives it; columns not named keep Excel's.
+    """
     first, last = rows or (placed.header_row + 1, placed.last_row)
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
@@ -39,8 +52,9 @@ def bar_chart(data: Worksheet, placed: Placed, category: str, values: Sequence[s
         chart.x_axis.scaling.orientation = "maxMin"  # the table's first row on top
     for label in values:
         col = placed.col(label)
-        chart.series.append(Series(Reference(data, min_col=col, min_row=first, max_row=last),
-                                   title=label))
+        series = Series(Reference(data, min_col=col, min_row=first, max_row=last), title=label)
+        _fill(series, (colours or {}).get(label))
+        chart.series.append(series)
     chart.set_categories(Reference(data, min_col=placed.col(category), min_row=first,
                                    max_row=last))
     _size(chart, title, None, y_title)
@@ -50,14 +64,16 @@ def bar_chart(data: Worksheet, placed: Placed, category: str, values: Sequence[s
 
 
 def dispatch_chart(data: Worksheet, placed: Placed, rows: tuple[int, int], supply: Sequence[str],
-                   load: str, title: str) -> AreaChart:
+                   load: str, title: str, colours: dict[str, str] | None = None) -> AreaChart:
     """Stacked supply areas and the facility load line over the hours of one day."""
     first, last = rows
     area = AreaChart()
     area.grouping = "stacked"
     for label in supply:
-        area.series.append(Series(Reference(data, min_col=placed.col(label), min_row=first,
-                                            max_row=last), title=label))
+        series = Series(Reference(data, min_col=placed.col(label), min_row=first,
+                                  max_row=last), title=label)
+        _fill(series, (colours or {}).get(label))
+        area.series.append(series)
     hours = Reference(data, min_col=placed.col("hour"), min_row=first, max_row=last)
     area.set_categories(hours)
     line = LineChart()

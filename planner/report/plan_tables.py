@@ -13,6 +13,7 @@ import pandas as pd
 
 from planner import __version__
 from planner.catalogue import Catalogue
+from planner.colours import ENERGY_COLOURS
 from planner.optimise import Plan
 from planner.optimise.finance import ITEM_LIFETIMES, capital_recovery_factor
 from planner.optimise.lifetime import cash_flow_table
@@ -74,6 +75,20 @@ DISPATCH = {
 }
 DISPATCH_SUPPLY = ("grid import [MW]", "PPA [MW]", "on-site renewables [MW]",
                    "battery discharge [MW]", "standby generation [MW]", "gas turbine [MW]")
+FLOW_OF = {"grid_import": "grid", "ppa": "ppa", "onsite": "onsite",
+           "battery_discharge": "battery_discharge", "backup": "backup", "gas": "gas"}
+"""Table column stem -> its flow in :data:`planner.colours.ENERGY_COLOURS`."""
+
+
+def flow_colours() -> dict[str, str]:
+    """Energy table and dispatch labels -> the flow's colour, as the explorer draws it."""
+    out = {}
+    for columns in (ENERGY_SOURCES, DISPATCH):
+        for column, label in columns.items():
+            stem = column.removesuffix("_mwh").removesuffix("_mw")
+            if stem in FLOW_OF:
+                out[label] = ENERGY_COLOURS[FLOW_OF[stem]]
+    return out
 COST_ITEMS = {
     "site_fixed": "site fixed cost: management, security, fees",
     "compute_nodes": "compute nodes with network and storage: capital and maintenance",

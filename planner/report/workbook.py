@@ -11,6 +11,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.catalogue import Catalogue, load_catalogue
+from planner.colours import accelerator_colours
 from planner.optimise import Plan
 from planner.optimise.lifetime import annuity_factor
 from planner.report import charts, plan_tables
@@ -72,7 +73,7 @@ def _workbook(plan: Plan, catalogue: Catalogue):
     _summary(wb.create_sheet("Summary"), plan_tables.summary_table(plan, catalogue, used), page)
     if plan.has_solution:
         _sites(wb, plan, catalogue, used, page)
-        _fleet(wb.create_sheet("Fleet"), plan, wb["Site supply"], page)
+        _fleet(wb.create_sheet("Fleet"), plan, wb["Site supply"], page, catalogue)
         _tall(wb.create_sheet("Throughput"), plan_tables.throughput_table(plan), "Throughput",
               page, key="A:A")
         _energy(wb.create_sheet("Energy"), wb.create_sheet("Dispatch"), plan, page)
@@ -162,7 +163,8 @@ def _sites(wb, plan: Plan, catalogue: Catalogue, used: Used, page: Page) -> None
               page, key="A:A", freeze="B2")
 
 
-def _fleet(ws: Worksheet, plan: Plan, sites_ws: Worksheet, page: Page) -> None:
+def _fleet(ws: Worksheet, plan: Plan, sites_ws: Worksheet, page: Page,
+           catalogue: Catalogue) -> None:
     """Nodes and GPUs by site and accelerator; a chart of GPUs per site from Site supply."""
     fleet = _tall(ws, plan_tables.fleet_table(plan), "Fleet", page)
     n_open = len(plan_tables.open_sites(plan))
@@ -170,8 +172,11 @@ def _fleet(ws: Worksheet, plan: Plan, sites_ws: Worksheet, page: Page) -> None:
     gpu_labels = [h for h in sites.columns if h.startswith("GPUs ")
                   and plan.sites[f"gpus_{h.removeprefix('GPUs ')}"].sum() > 0]
     if n_open and gpu_labels:
+        colours = accelerator_colours(catalogue.ids("accelerators"))
         chart = charts.bar_chart(sites_ws, sites, "site", gpu_labels, "GPUs per site",
-                                 "GPUs", rows=(2, 1 + n_open), stacked=True)
+                                 "GPUs", rows=(2, 1 + n_open), stacked=True,
+                                 colours={h: colours.get(h.removeprefix("GPUs "))
+                                          for h in gpu_labels})
         _chart_at(ws, chart, _below(fleet))
 
 
@@ -195,7 +200,8 @@ def _energy(ws: Worksheet, dispatch_ws: Worksheet, plan: Plan, page: Page) -> No
         set_up(dispatch_ws, page.scenario, page.date)
         return
     _chart_at(ws, charts.bar_chart(ws, annual, "site", list(plan_tables.ENERGY_SOURCES.values()),
-                                   "Annual energy by site and source", "MWh/yr", stacked=True),
+                                   "Annual energy by site and source", "MWh/yr", stacked=True,
+                                   colours=plan_tables.flow_colours()),
               _below(indicators))
     site = dispatch_frame["site"].iloc[0]  # the largest chosen site
     at_site = dispatch_frame[dispatch_frame["site"] == site]
@@ -207,7 +213,8 @@ def _energy(ws: Worksheet, dispatch_ws: Worksheet, plan: Plan, page: Page) -> No
         if len(day_rows) <= 24 and days > 1 else f"day {day} of the year"
     title = f"Dispatch at {site}, {what}"
     chart = charts.dispatch_chart(dispatch_ws, dispatch, (rows[0] + 2, rows[-1] + 2),
-                                  plan_tables.DISPATCH_SUPPLY, "facility load [MW]", title)
+                                  plan_tables.DISPATCH_SUPPLY, "facility load [MW]", title,
+                                  colours=plan_tables.flow_colours())
     _chart_at(ws, chart, _below(indicators) + 22)
     first, last = rows[0] + 2, rows[-1] + 2  # the hours the chart shows are the ones printed
     area = f"A{first}:{get_column_letter(dispatch.last_col)}{last}"  # under the header row

@@ -328,3 +328,35 @@ def test_full_year_sheet_states_the_check_and_its_verdict(wb, demo_plan):
     assert f"The plan {verdict} on the full year." in texts
     summary = {r["key"]: r for r in table_rows(wb["Summary"], "Summary")}
     assert summary["full_year_check"]["value"] == verdict
+
+
+def _chart_series_colours(path) -> dict[str, str]:
+    """Series title -> its fill colour (RRGGBB) over every chart in the workbook's XML."""
+    import re
+    import zipfile
+
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.startswith("xl/charts/chart"):
+                continue
+            xml = z.read(name).decode("utf-8")
+            for ser in re.findall(r"<(?:c:)?ser>(.*?)</(?:c:)?ser>", xml, flags=re.S):
+                title = re.search(r"<(?:c:)?v>(.*?)</(?:c:)?v>", ser)
+                fill = re.search(r'<a:solidFill>\s*<a:srgbClr val="([0-9A-Fa-f]{6})"', ser)
+                if title and fill:
+                    out[title.group(1)] = fill.group(1).upper()
+    return out
+
+
+def test_charts_colour_each_flow_and_accelerator_as_the_explorer_does(plan_xlsx, demo_plan,
+                                                                      catalogue):
+    from planner.colours import ENERGY_COLOURS, accelerator_colours, excel
+
+    colours = _chart_series_colours(plan_xlsx)
+    assert colours["grid import [MWh/yr]"] == excel(ENERGY_COLOURS["grid"])
+    assert colours["PPA [MWh/yr]"] == excel(ENERGY_COLOURS["ppa"])
+    assert colours["grid import [MW]"] == excel(ENERGY_COLOURS["grid"])  # the dispatch day
+    by_acc = accelerator_colours(catalogue.ids("accelerators"))
+    for acc in demo_plan.fleet["accelerator"].unique():
+        assert colours[f"GPUs {acc}"] == excel(by_acc[acc])
