@@ -137,6 +137,7 @@ def test_every_bundled_workbook_prints_within_its_page_budget(printed, loaded):
         total = sum(len(p) for p in sheets.values())
         assert total <= PAGE_BUDGET, (name, {s: len(p) for s, p in sheets.items()})
         assert len(sheets["Board summary"]) == 1, name
+        assert len(sheets["Summary"]) == 1, name  # the issue: "Summary = 1 page"
         for sheet, pages in sheets.items():
             for page in pages:
                 width, height = media_box(pdf, page)
