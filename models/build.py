@@ -10,7 +10,7 @@ from models.cost import add_objective
 from models.energy import add_energy, add_land
 from models.fleet import add_fleet, elastic_demand_mw
 from models.inputs import ModelInputs, validate
-from models.levers import add_levers
+from models.levers import add_levers, add_site_levers
 from models.sites import add_site_capacity, add_sites
 from models.workloads import add_workloads
 
@@ -27,6 +27,7 @@ def build(inp: ModelInputs) -> pyo.ConcreteModel:
     m.elastic_demand_mw = elastic_demand_mw(inp) if inp.elastic else 0.0
     add_levers(m, inp)
     add_sites(m, inp)
+    add_site_levers(m, inp)
     add_fleet(m, inp)
     add_workloads(m, inp)
     add_site_capacity(m, inp)

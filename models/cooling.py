@@ -120,7 +120,6 @@ def _add_heat(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     """
     sites, cool = inp.sites, inp.cooling
     offtake = sites["dh_offtake_mw"].astype(float).to_dict()
-    price = sites["dh_price_eur_per_mwh"].astype(float).to_dict()
     cop = inp.heat_pump_cop.astype(float).to_dict() if len(inp.heat_pump_cop) else {}
     usable = {(s, k): c for (s, k), c in cop.items() if s in offtake and k in cool.index
               and offtake[s] > 0 and c > 0 and (inp.options["heat_pump"] or c == float("inf"))}
@@ -131,7 +130,7 @@ def _add_heat(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     m.heat_contract_mw = pyo.Var(m.HEAT_OPTIONS, within=pyo.NonNegativeReals,
                                  doc="heat delivered in the network's peak hour [MW thermal]")
     m.heat_contract_max = pyo.Constraint(m.HEAT_OPTIONS, rule=lambda m, s, k: (
-        m.heat_contract_mw[s, k] <= offtake[s] * m.cooling_at[s, k]),
+        m.heat_contract_mw[s, k] <= m.site_dh_offtake_mw[s] * m.cooling_at[s, k]),
         doc="within the network's offtake, with the site's cooling")
     demand = inp.profiles["dh_demand_frac"].astype(float).to_dict()
     options_at = {s: [] for s in m.SITES}
@@ -170,7 +169,8 @@ def _add_heat(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     lifted_mwh = {s: shape_h.get(s, 0.0) * sum(
         m.heat_contract_mw[s, k] for k in options_at[s] if lift[(s, k)] > 0) for s in m.SITES}
     e = inp.energy
-    add_cost(m, "heat_revenue", {s: -price[s] * m.heat_sold_mwh[s] for s in m.SITES})
+    add_cost(m, "heat_revenue", {s: -m.site_dh_price_eur_per_mwh[s] * m.heat_sold_mwh[s]
+                                 for s in m.SITES})
     add_cost(m, "heat_pump", {s: e["heat_pump_eur_per_mw_year"] * m.heat_pump_mw[s]
                               + e["heat_pump_vom_eur_per_mwh"] * lifted_mwh[s] for s in m.SITES})
     add_capex(m, "heat_pump", {s: e["heat_pump_capex_eur_per_mw"] * m.heat_pump_mw[s]

@@ -20,6 +20,7 @@ import pyomo.environ as pyo
 
 from models._shared import add_capex, add_cost, slack
 from models.inputs import ModelInputs
+from models.levers import site_bounds
 from models.sites import site_capacity_mw
 
 
@@ -54,17 +55,16 @@ def _dispatch(m: pyo.ConcreteModel, name: str, enabled: bool, doc: str) -> None:
 
 
 def _add_supply(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
-    opt, sites = inp.options, inp.sites
+    opt = inp.options
     nn = pyo.NonNegativeReals
     cap = site_capacity_mw(m, inp)
-    now = sites["grid_mw_now"].astype(float).to_dict()
-    most = sites["grid_mw_max"].astype(float).to_dict()
+    upgrade = site_bounds(inp)["grid_upgrade_mw"]
 
     def bounded(flag: bool):
         return (lambda m, s: (0, cap[s])) if flag else (lambda m, s: (0, 0))
 
-    m.grid_upgrade_mw = pyo.Var(m.SITES, within=nn, bounds=lambda m, s: (
-        0, max(0.0, most[s] - now[s])), doc="added connection [MW]")
+    m.grid_upgrade_mw = pyo.Var(m.SITES, within=nn, bounds=lambda m, s: upgrade[s],
+                                doc="added connection [MW]")
     m.grid_import_mw = pyo.Var(m.SITE_PERIODS, within=nn, doc="grid import [MW]",
                                bounds=lambda m, s, t: (0, cap[s] if opt["grid"] else 0))
     m.pv_mw = pyo.Var(m.SITES, within=nn, bounds=bounded(opt["pv"]), doc="on-site PV [MW]")
@@ -108,8 +108,8 @@ def _add_balance(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     load at its meter: demand plus charging minus discharging, on-site generation,
     standby and gas turbine (``grid + PPA - curtailed`` written without the curtailment).
     """
-    sites, e, opt = inp.sites, inp.energy, inp.options
-    now = sites["grid_mw_now"].astype(float).to_dict()
+    e, opt = inp.energy, inp.options
+    now = m.site_grid_mw_now
     m.supply_mw = pyo.Expression(m.SITE_PERIODS, rule=lambda m, s, t: (
         m.fossil_mw[s, t] + m.ppa_mw[s, t] + m.onsite_mw[s, t] + m.discharge_mw[s, t]
         - m.charge_mw[s, t]), doc="supply before curtailment [MW]")
@@ -236,12 +236,10 @@ def _add_carbon(m, inp: ModelInputs) -> None:
 
 
 def _add_energy_costs(m, inp: ModelInputs) -> None:
-    e, sites, w = inp.energy, inp.sites, m.weight
+    e, w = inp.energy, m.weight
     price = inp.profiles["price_eur_per_mwh"].astype(float).to_dict()
-    ppa_solar = sites["ppa_solar_eur_per_mwh"].astype(float).to_dict()
-    ppa_wind = sites["ppa_wind_eur_per_mwh"].astype(float).to_dict()
-    upgrade = sites["grid_upgrade_eur_per_mw_year"].astype(float).to_dict()
-    upgrade_capex = sites["grid_upgrade_capex_eur_per_mw"].astype(float).to_dict()
+    ppa_solar, ppa_wind = m.site_ppa_solar_eur_per_mwh, m.site_ppa_wind_eur_per_mwh
+    upgrade, upgrade_capex = m.site_grid_upgrade_eur_per_mw_year, m.site_grid_upgrade_capex_eur_per_mw
     solar_h = {s: sum(w[t] * m.solar_cf[(s, t)] for t in m.periods_of[s]) for s in m.SITES}
     wind_h = {s: sum(w[t] * m.wind_cf[(s, t)] for t in m.periods_of[s]) for s in m.SITES}
 
@@ -277,7 +275,7 @@ def _add_energy_costs(m, inp: ModelInputs) -> None:
 def add_land(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     """``land_max[s]``: IT modules, on-site PV and wind within the site's land [ha]."""
     e = inp.energy
-    land = inp.sites["land_ha"].astype(float).to_dict()
+    land = m.site_land_ha
     excess = slack(m, "land_excess", m.SITES, "ha", "land beyond what the site has")
     m.land_max = pyo.Constraint(m.SITES, rule=lambda m, s: (
         e["datacentre_land_ha_per_mw_it"] * m.it_capacity_mw[s] + e["pv_land_ha_per_mw"]

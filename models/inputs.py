@@ -131,6 +131,7 @@ class ModelInputs:
     heat_pump_cop: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     wue: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     cooling_excluded: frozenset = frozenset()
+    open_fixed: tuple[str, ...] | None = None
     targets: pd.DataFrame = field(default_factory=lambda: _empty(["target"], ["value", "unit"]))
     target_coef: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     spare_utilisation: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))

@@ -13,6 +13,7 @@ import pyomo.environ as pyo
 
 from models._shared import add_capex, add_cost, slack
 from models.inputs import ModelInputs
+from models.levers import open_bounds
 
 
 def site_capacity_mw(m: pyo.ConcreteModel, inp: ModelInputs) -> dict[str, float]:
@@ -35,7 +36,9 @@ def add_sites(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     countries = sorted(sites["country"].unique())
     m.COUNTRIES = pyo.Set(initialize=countries, ordered=True, doc="member states")
     m.sites_in = {c: [s for s in sites.index if sites.at[s, "country"] == c] for c in countries}
-    m.open_site = pyo.Var(m.SITES, within=pyo.Binary, doc="site is built [0/1]")
+    opened = open_bounds(inp)
+    m.open_site = pyo.Var(m.SITES, within=pyo.Binary, bounds=lambda m, s: opened[s],
+                          doc="site is built [0/1]")
     m.country_used = pyo.Var(m.COUNTRIES, within=pyo.Binary, doc="a site opens in the state")
     m.country_used_max = pyo.Constraint(m.COUNTRIES, rule=lambda m, c: (
         m.country_used[c] <= sum(m.open_site[s] for s in m.sites_in[c])))
@@ -47,8 +50,6 @@ def add_sites(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
             >= policy.min_member_states, doc="at least N member states host a serving site")
     if policy.max_sites:
         m.sites_max = pyo.Constraint(expr=sum(m.open_site[s] for s in m.SITES) <= policy.max_sites)
-    fixed = sites["site_fixed_eur_per_year"].to_dict()
-    add_cost(m, "site_fixed", {s: fixed[s] * m.open_site[s] for s in m.SITES})
 
 
 def add_site_capacity(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
@@ -66,10 +67,12 @@ def add_site_capacity(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
     m.it_modules_open = pyo.Constraint(m.SITES, rule=lambda m, s: (
         m.it_modules[s] >= m.open_site[s]), doc="an open site builds at least one module")
     m.it_capacity_mw = pyo.Expression(m.SITES, rule=lambda m, s: module[s] * m.it_modules[s])
-    annual = sites["building_eur_per_mw_year"].to_dict()
-    capex = sites["building_capex_eur_per_mw"].to_dict()
-    add_cost(m, "building", {s: annual[s] * m.it_capacity_mw[s] for s in m.SITES})
-    add_capex(m, "building", {s: capex[s] * m.it_capacity_mw[s] for s in m.SITES})
+    add_cost(m, "site_fixed", {s: m.site_site_fixed_eur_per_year[s] * m.open_site[s]
+                               for s in m.SITES})
+    add_cost(m, "building", {s: m.site_building_eur_per_mw_year[s] * m.it_capacity_mw[s]
+                             for s in m.SITES})
+    add_capex(m, "building", {s: m.site_building_capex_eur_per_mw[s] * m.it_capacity_mw[s]
+                              for s in m.SITES})
     policy = inp.policy
     if policy.min_site_served_mw:
         m.site_served_min = pyo.Constraint(m.SITES, rule=lambda m, s: (

@@ -17,6 +17,7 @@ import pandas as pd
 from models import ModelInputs, Policy, PriceFactors
 from planner.catalogue import Catalogue
 from planner.optimise import assets, demand, hourly
+from planner.optimise.estimates import drawn_catalogue
 from planner.optimise.periods import Periods
 from planner.scenario import Scenario, candidate_sites
 from planner.scenario.schema import BackupSizing, RenewableMatching
@@ -81,13 +82,23 @@ def price_factors(fin: dict[str, float]) -> PriceFactors:
 def with_levers(prepared: Prepared, scenario: Scenario, catalogue: Catalogue) -> Prepared:
     """``prepared`` with the lever numbers of ``scenario`` (same structure, other numbers).
 
-    Only valid when ``scenario`` differs from the prepared one in lever fields alone
+    Lever numbers: policy and price levers, the draw of the estimated site and country
+    figures (the site table is recomputed from them) and the sites fixed open. Only valid
+    when ``scenario`` differs from the prepared one in lever fields alone
     (see :func:`planner.optimise.solve.structure_key`).
     """
     fin = finance_values(scenario, catalogue)
+    drawn = drawn_catalogue(catalogue, scenario.estimates.seed, scenario.estimates.draw)
+    sites = assets.site_table(scenario, drawn, fin, prepared.inputs.sites["period_group"])
     inputs = dataclasses.replace(prepared.inputs, policy=policy_inputs(scenario, fin),
-                                 price_factors=price_factors(fin))
+                                 price_factors=price_factors(fin), sites=sites,
+                                 open_fixed=open_fixed(scenario))
     return dataclasses.replace(prepared, inputs=inputs, finance=fin)
+
+
+def open_fixed(scenario: Scenario) -> tuple[str, ...] | None:
+    """The sites the scenario opens exactly (``sites.fixed_open``), or ``None``."""
+    return tuple(scenario.sites.fixed_open) if scenario.sites.fixed_open else None
 
 
 def with_periods(prepared: Prepared, scenario: Scenario, catalogue: Catalogue,
@@ -111,7 +122,11 @@ def _time_inputs(scenario: Scenario, catalogue: Catalogue, fin: dict, periods: P
 
 
 def prepare(scenario: Scenario, catalogue: Catalogue, elastic: bool = False) -> Prepared:
-    """All model inputs for ``scenario`` (see the module docstring for the formulas)."""
+    """All model inputs for ``scenario`` (see the module docstring for the formulas).
+
+    With ``estimates.draw`` set, the catalogue's estimated figures take that draw first.
+    """
+    catalogue = drawn_catalogue(catalogue, scenario.estimates.seed, scenario.estimates.draw)
     fin = finance_values(scenario, catalogue)
     cooling_ids, notes = assets.usable_cooling(scenario, catalogue)
     if scenario.policy.renewable_matching == RenewableMatching.hourly_pooled:
@@ -137,6 +152,7 @@ def prepare(scenario: Scenario, catalogue: Catalogue, elastic: bool = False) -> 
         pue_peak=assets.pue_peak(year, scenario, catalogue),
         heat_pump_cop=assets.heat_cop_table(sites, scenario, catalogue, fin),
         cooling_excluded=assets.cooling_excluded(scenario, catalogue),
+        open_fixed=open_fixed(scenario),
         training=work.training, run_segments=demand.run_segments(scenario),
         inference=work.inference, hpc=work.hpc,
         inference_demand=pd.Series({d.id: d.output_tokens_per_s

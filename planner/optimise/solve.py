@@ -29,6 +29,7 @@ import pyomo.environ as pyo
 
 from models import build, is_lexicographic, minimise_cost_keeping, primary_value, update_levers
 from models.cost import restore_primary
+from models.levers import update_site_levers
 from planner import __version__
 from planner.catalogue import Catalogue, load_catalogue
 from planner.optimise import demand, extract, highs_bridge
@@ -128,6 +129,8 @@ def structure_key(scenario: Scenario) -> str:
     spec.pop("solver")
     spec.pop("name")
     spec.pop("description")
+    spec.pop("estimates")  # drawn site and country figures: site levers
+    spec["sites"].pop("fixed_open")  # bounds on open_site
     spec["policy"]["carbon_price_eur_per_t"] = None
     for name in OPTIONAL_LEVERS:
         spec["policy"][name] = spec["policy"][name] is not None
@@ -279,6 +282,7 @@ class Resolver:
             start = time.perf_counter()
             restore_primary(self._model)
             update_levers(self._model, prepared.inputs)
+            update_site_levers(self._model, prepared.inputs)
             model, solver = self._model, self._solver
             configure(solver, settings.time_limit_s, settings.mip_gap_frac, settings.threads,
                       settings.seed)

@@ -53,6 +53,8 @@ def crosscheck(scenario: Scenario, catalogue: Catalogue, locator: Locator) -> li
                            "member state", locator)
     problems += _check_ids(scenario.sites.include, sites, ("sites", "include"), "site", locator)
     problems += _check_ids(scenario.sites.exclude, sites, ("sites", "exclude"), "site", locator)
+    problems += _check_ids(scenario.sites.fixed_open or [], sites, ("sites", "fixed_open"), "site",
+                           locator)
     for site in scenario.sites.overrides:
         problems += _check_one(site, sites, ("sites", "overrides", site), "site", locator)
     problems += _check_ids(scenario.energy.ppa, ENERGY_SOURCES, ("energy", "ppa"),
@@ -119,8 +121,16 @@ def candidate_sites(scenario: Scenario, catalogue: Catalogue) -> list[str]:
 
 
 def _check_candidates(scenario: Scenario, catalogue: Catalogue, locator: Locator) -> list[Problem]:
-    if candidate_sites(scenario, catalogue):
-        return []
+    candidates = candidate_sites(scenario, catalogue)
+    if candidates:
+        left_out = [s for s in scenario.sites.fixed_open or [] if s in catalogue.ids("sites")
+                    and s not in candidates]
+        if not left_out:
+            return []
+        file, line = locator.locate(("sites", "fixed_open"))
+        return [Problem(f"sites to open ({', '.join(left_out)}) are left out by countries, "
+                        "include or exclude", file=file, line=line, field="sites.fixed_open",
+                        allowed=list_allowed(candidates))]
     file, line = locator.locate(("sites",))
     return [Problem("no candidate site is left after applying countries, include and exclude",
                     file=file, line=line, field="sites")]

@@ -293,11 +293,29 @@ class Sites(Strict):
     overrides: dict[str, SiteOverride] = Field(default_factory=dict)
     max_sites: Annotated[int, Field(gt=0, le=1000)] | None = Field(
         None, description="at most this many")
+    fixed_open: list[Id] | None = Field(
+        None, max_length=MAX_IDS, description="open exactly these sites and no other (to "
+        "price a chosen siting, e.g. a plan's regret under other inputs); empty or unset: "
+        "the optimiser chooses")
 
-    @field_validator("countries", "include", "exclude")
+    @field_validator("countries", "include", "exclude", "fixed_open")
     @classmethod
-    def _no_repeats(cls, values: list) -> list:
-        return _unique(values)
+    def _no_repeats(cls, values: list | None) -> list | None:
+        return None if values is None else _unique(values)
+
+
+class Estimates(Strict):
+    """Which values the catalogue's estimated site and country figures take.
+
+    Unset ``draw``: the catalogue's own values. A draw ``k`` replaces every estimated
+    figure of ``data/estimate_ranges.csv`` by a triangular draw between its low and
+    high with the catalogue value as the mode, from numpy's ``default_rng([seed, k])``,
+    so draw ``k`` of a seed is the same everywhere (robustness studies).
+    """
+
+    draw: Annotated[int, Field(ge=0, le=1_000_000)] | None = Field(
+        None, description="draw number (unset: the catalogue's values)")
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 2026
 
 
 class Backup(StrEnum):
@@ -453,6 +471,7 @@ class Scenario(Strict):
     policy: Policy = Field(default_factory=Policy)
     finance: dict[str, float] = Field(default_factory=dict, description="finance overrides")
     time: Time = Field(default_factory=Time)
+    estimates: Estimates = Field(default_factory=Estimates)
     objective: Objective = Objective.min_cost
     solver: Solver = Field(default_factory=Solver)
 
