@@ -118,7 +118,8 @@ def load_catalogue(data_dir: Path | str | None = None) -> Catalogue:
     indexed = {}
     for name, spec in TABLES.items():
         key = list(spec.key)
-        indexed[name] = frames[name].set_index(key if len(key) > 1 else key[0])
+        indexed[name] = (frames[name].set_index(key if len(key) > 1 else key[0])
+                         if spec.indexed else frames[name])
     return Catalogue(data_dir=data_dir, tables=indexed)
 
 

@@ -49,6 +49,7 @@ class TableSpec:
     doc: str
     sourced: bool = True  # every row needs source/year/estimated_fields
     foreign_keys: dict[str, str] = field(default_factory=dict)  # column -> table
+    indexed: bool = True  # loaded indexed by its key; False keeps every column a column
 
     @property
     def column_names(self) -> list[str]:

@@ -324,12 +324,29 @@ REFERENCE_SYSTEMS = TableSpec(
     ),
 )
 
+ESTIMATE_RANGES = TableSpec(
+    name="estimate_ranges",
+    file="estimate_ranges.csv",
+    key=("table", "id", "field"),
+    sourced=False,
+    indexed=False,
+    doc="Range of every estimated figure of sites.csv and countries.csv (uncertainty as data).",
+    columns=(
+        text("table", "table holding the estimate", choices=("sites", "countries")),
+        text("id", "row of that table: site id or ISO country code"),
+        text("field", "column of that row listed in its estimated_fields"),
+        num("low", "unit of the field", "lowest plausible value", lo=None),
+        num("high", "unit of the field", "highest plausible value", lo=None),
+        text("reason", "why the figure is uncertain and how the range was set"),
+    ),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
         SOURCES, ACCELERATORS, SITES, SITE_CLIMATE, COUNTRIES, COOLING, ENERGY, FINANCE,
         LLM_MODELS, HPC_KERNELS, EMISSION_FACTORS, ACCELERATOR_EFFICIENCY, ROOFLINE_PARAMETERS,
-        CALIBRATION_RUNS, REFERENCE_SYSTEMS,
+        CALIBRATION_RUNS, REFERENCE_SYSTEMS, ESTIMATE_RANGES,
     )
 }
 

@@ -71,7 +71,8 @@ def show(table: Annotated[str, typer.Argument(help="table name, see `gigaplan da
                 for c in spec.column_names]
         frame = pd.DataFrame(rows)
     else:
-        frame = load_catalogue(data).tables[table].reset_index()
+        frame = load_catalogue(data).tables[table]
+        frame = frame.reset_index() if spec.indexed else frame
     if json:
         print_json(frame_records(frame))
     else:
@@ -81,21 +82,29 @@ def show(table: Annotated[str, typer.Argument(help="table name, see `gigaplan da
 @app.command("validate")
 @handle_errors
 def validate(data: DataDir = None, json: Json = False) -> None:
-    """Check every table (units, ranges, keys, sources) and the hourly profiles."""
+    """Check every table (units, ranges, keys, sources), estimate ranges and the profiles.
+
+    Also reports the share of the figures of sites and countries that a published
+    source backs (the rest are estimates, each with a range in estimate_ranges.csv).
+    """
     from planner.catalogue import load_catalogue
+    from planner.catalogue.estimates import check_estimate_ranges, figure_share
     from planner.catalogue.load import PROFILES_FILE
     from planner.profiles.check import check_profiles
 
     cat = load_catalogue(data)
-    problems = check_profiles(cat.profiles, cat, str(cat.data_dir / PROFILES_FILE))
+    problems = check_estimate_ranges(cat.tables, cat.data_dir)
+    problems += check_profiles(cat.profiles, cat, str(cat.data_dir / PROFILES_FILE))
     if problems:
         raise DataError(problems)
+    share = figure_share(cat.tables)
     summary = {
         "status": "valid",
         "data_version": cat.version,
         "tables": {name: len(frame) for name, frame in cat.tables.items()},
         "sources": len(cat.sources),
         "estimated_figures": sum(_estimated_count(f) for f in cat.tables.values()),
+        "published_share": share.as_dict(),
         "member_states_with_sites": int(cat.sites["country"].nunique()),
         "profile_hours": int(len(cat.profiles)),
     }
@@ -108,6 +117,7 @@ def validate(data: DataDir = None, json: Json = False) -> None:
     out.print(f"  sites in {summary['member_states_with_sites']} member states; "
               f"{summary['estimated_figures']} figures marked as estimates; "
               f"{summary['profile_hours']:,} site-hours of profiles")
+    out.print(f"  {share.sentence()}")
 
 
 @app.command("build-profiles")
