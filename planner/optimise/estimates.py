@@ -24,9 +24,11 @@ from planner.errors import DataError
 VARIED = {
     "sites": ("grid_mw_now", "grid_upgrade_eur_per_kw", "build_cost_factor", "land_ha",
               "dh_offtake_mw", "dh_price_eur_per_mwh"),
-    "countries": ("labour_cost_factor", "ppa_solar_eur_per_mwh", "ppa_wind_eur_per_mwh"),
+    "countries": ("labour_cost_eur_per_hour", "labour_cost_factor", "ppa_solar_eur_per_mwh",
+                  "ppa_wind_eur_per_mwh"),
 }
-"""Estimated fields a draw varies, by table."""
+"""Estimated fields a draw varies, by table. A drawn hourly labour cost scales the
+country's ``labour_cost_factor`` (which the staff cost reads) by the same ratio."""
 
 HELD = {
     "grid_mw_max": "the largest connection bounds the nodes, cooling and supply at a site "
@@ -117,6 +119,12 @@ def drawn_catalogue(catalogue: Catalogue, seed: int, draw: int | None) -> Catalo
         for row in rows.itertuples():
             frame.at[row.id, row.field] = row.value
         tables[table] = frame
+    labour = values[(values["table"] == "countries")
+                    & (values["field"] == "labour_cost_eur_per_hour")]
+    own_factor = set(values.loc[values["field"] == "labour_cost_factor", "id"])
+    for row in labour.itertuples():
+        if row.id not in own_factor and row.catalogue_value > 0:
+            tables["countries"].at[row.id, "labour_cost_factor"] *= row.value / row.catalogue_value
     sites = tables["sites"].copy()
     sites["grid_mw_now"] = np.minimum(sites["grid_mw_now"], sites["grid_mw_max"])
     tables["sites"] = sites

@@ -42,8 +42,17 @@ def load_study(path: str | Path, catalogue: Catalogue) -> StudyPlan:
         rejects.
     """
     path = Path(path)
-    shown = str(path)
     data, lines = read_yaml_file(path, "study")
+    return study_plan(data, path, lines, catalogue)
+
+
+def study_plan(data: object, path: Path, lines: dict, catalogue: Catalogue) -> StudyPlan:
+    """Validate a parsed study (``data``, as read from ``path``) and expand its design.
+
+    ``path`` locates the problems and the base scenario (relative to its folder); a
+    study made in code passes the path it would have and an absolute ``base``.
+    """
+    shown = str(path)
     if not isinstance(data, dict):
         raise ScenarioError.single("a study must be a mapping of fields (study, base, sweeps, "
                                    "grid, zip, monte_carlo, pareto, ...)", file=shown, line=1)

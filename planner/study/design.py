@@ -30,6 +30,8 @@ CAP_MARGIN_FRAC = 1e-3
 """Lowest Pareto cap: least emissions x (1 + margin) + 1 t, so the point stays feasible
 within the min-emissions solve's MIP gap."""
 MAX_TRUNCATION_ROUNDS = 1000
+BASE, DRAW, BASE_SITES = "base", "draw", "base-sites"
+"""Robustness roles: the base plan, a draw's optimum, a draw with the base plan's sites."""
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Variant:
     id: str
     values: dict[str, Any]
     pareto: str | int | None = None  # ANCHOR_EMISSIONS, or the point 0..points-1
+    role: str | None = None  # robustness: BASE, DRAW or BASE_SITES
     group: int = 0  # combination of the non-Pareto axes (a Pareto front per group)
     batch: int = 0
     structure: str = ""
@@ -181,6 +184,8 @@ def expand(study: Study, base: Scenario, catalogue: Catalogue, study_file: str =
         path that does not exist or a value the scenario schema or catalogue rejects.
     """
     lines = lines or {}
+    if study.robustness:
+        return _robustness_variants(study, base, catalogue, study_file, lines)
     combos = list(itertools.product(*axes(study))) if study.varied else [()]
     roles: list[str | int | None] = [None]
     if study.pareto:
@@ -232,6 +237,69 @@ def expand(study: Study, base: Scenario, catalogue: Catalogue, study_file: str =
     return variants
 
 
+def _fixed_spec(study: Study, base: Scenario, study_file: str, lines: dict) -> dict[str, Any]:
+    fixed = copy.deepcopy(base.model_dump(mode="json"))
+    problems: list[Problem] = []
+    for name, value in study.set.items():
+        _assign(fixed, name, value, problems, study_file, _line(lines, ("set", name)))
+    if problems:
+        raise ScenarioError(problems)
+    fixed["solver"].update(study.solver.model_dump())
+    return fixed
+
+
+def _robustness_variants(study: Study, base: Scenario, catalogue: Catalogue, study_file: str,
+                         lines: dict) -> list[Variant]:
+    """The robustness design: the base plan, then two variants per draw.
+
+    Per draw: the base plan's sites fixed open (set once the base is solved), then the
+    draw's optimum, which a batch starts from the first.
+    """
+    fixed = _fixed_spec(study, base, study_file, lines)
+    fixed["estimates"] = {"draw": None, "seed": study.seed}
+    fixed["sites"]["fixed_open"] = None
+    draws = study.robustness.draws
+    width = max(4, len(str(1 + 2 * draws)))
+    roles = [(BASE, None)] + [(r, k) for k in range(draws) for r in (BASE_SITES, DRAW)]
+    variants = []
+    for role, draw in roles:
+        vid = f"v{len(variants) + 1:0{width}d}"
+        spec = copy.deepcopy(fixed)
+        spec["name"] = f"{study.study}-{vid}"[:64]
+        spec["estimates"]["draw"] = draw
+        values = {"estimates.draw": draw, "sites.fixed_open": None}
+        variants.append(Variant(vid, values, role=role, spec=spec))
+    problems: list[Problem] = []
+    scenario = _validated(variants[-1].spec, catalogue, study_file, lines, study,
+                          variants[-1].id, problems)
+    if problems:
+        raise ScenarioError(problems[:20])
+    key = structure_key(scenario)
+    for v in variants:
+        v.structure = key
+    _batch(variants, study.batch_size if study.reuse_models else 1)
+    return variants
+
+
+def base_sites(variants: list[Variant], results: dict[str, dict]) -> list[Variant]:
+    """Fix the base plan's open sites in every BASE_SITES variant.
+
+    Returns the variants left without (the base plan failed).
+    """
+    base = next((results.get(v.id) for v in variants if v.role == BASE), None)
+    sites = list(base.get("open_sites") or []) if base and base.get("kpis") else []
+    failed = []
+    for v in variants:
+        if v.role != BASE_SITES:
+            continue
+        if not sites:
+            failed.append(v)
+            continue
+        v.spec["sites"]["fixed_open"] = sites
+        v.values["sites.fixed_open"] = sites
+    return failed
+
+
 def _batch(variants: list[Variant], size: int) -> None:
     """Consecutive variants of one structure and Pareto stage, at most ``size`` a batch."""
     batch, count, previous = -1, 0, None
@@ -244,7 +312,13 @@ def _batch(variants: list[Variant], size: int) -> None:
 
 
 def stage(variant: Variant) -> int:
-    """1 for variants that run first (all but the capped Pareto points), else 2."""
+    """The stage a variant runs in: 2 for those that need a first result, else 1.
+
+    Stage 2: the capped Pareto points (their anchors' emissions) and the robustness
+    draws (the base plan's sites).
+    """
+    if variant.role in (DRAW, BASE_SITES):
+        return 2
     return 2 if isinstance(variant.pareto, int) and variant.spec["policy"].get(
         "carbon_cap_t_per_year") is not None else 1
 

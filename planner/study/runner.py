@@ -29,7 +29,7 @@ from planner.catalogue import load_catalogue
 from planner.errors import UsageError
 from planner.study import store
 from planner.study.definition import StudyPlan, load_study
-from planner.study.design import ANCHOR_EMISSIONS, Variant, pareto_caps, stage
+from planner.study.design import ANCHOR_EMISSIONS, Variant, base_sites, pareto_caps, stage
 from planner.study.worker import failure, run_batch
 
 TABLE_EVERY_S = 2.0
@@ -66,17 +66,24 @@ def _header(sp: StudyPlan, created: str | None) -> dict[str, Any]:
             "base": sp.study.base, "base_scenario": sp.base.name,
             "definition_hash": sp.definition_hash, "data_version": sp.data_version,
             "gigaplan_version": __version__, "seed": sp.study.seed,
-            "kind": "pareto" if sp.study.pareto else "design", "varied": sp.study.varied,
+            "kind": _kind(sp), "varied": sp.study.varied,
             "variants": len(sp.variants), "reuse_models": sp.study.reuse_models,
             "batch_size": sp.study.batch_size,
             "solver": sp.study.solver.model_dump(),
             "created": created or datetime.now(UTC).isoformat(timespec="seconds")}
 
 
+def _kind(sp: StudyPlan) -> str:
+    if sp.study.pareto:
+        return "pareto"
+    return "robustness" if sp.study.robustness else "design"
+
+
 def _design_frame(variants: list[Variant]) -> pd.DataFrame:
     return pd.DataFrame({"variant": [v.id for v in variants], "batch": [v.batch for v in variants],
                          "pareto": [None if v.pareto is None else str(v.pareto)
                                     for v in variants],
+                         "role": [v.role for v in variants],
                          "values_json": [json.dumps(v.values, sort_keys=True) for v in variants],
                          "structure": [v.structure for v in variants]})
 
@@ -216,7 +223,8 @@ def _pool(workers: int, scheduler: str | None, cluster: str | None, threads: int
 
 def _variant_dict(v: Variant) -> dict[str, Any]:
     """What a worker needs of a variant (plain data, picklable)."""
-    return {"id": v.id, "batch": v.batch, "values": v.values, "pareto": v.pareto, "spec": v.spec}
+    return {"id": v.id, "batch": v.batch, "values": v.values, "pareto": v.pareto, "role": v.role,
+            "spec": v.spec}
 
 
 def _task(folder: Path, data_dir: str | None, reuse: bool, save_plans: bool,
@@ -259,7 +267,7 @@ def _in_flight(batch: list[Variant], folder: Path) -> list[Variant]:
     return [v for v in batch if v.id not in on_disk]
 
 
-def run_study(study_file: str | Path, out: str | Path, workers: int | None = None,
+def run_study(study_file: str | Path | StudyPlan, out: str | Path, workers: int | None = None,
               scheduler: str | None = None, cluster: str | None = None,
               data: str | Path | None = None, restart: bool = False, retry_failed: bool = False,
               save_plans: bool = False, reuse: bool | None = None,
@@ -269,6 +277,8 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
 
     Parameters
     ----------
+    study_file : a study YAML file, or a study already loaded (:func:`load_study`,
+        :func:`~planner.study.definition.study_plan`).
     workers : local worker processes (default: the machine's cores), Dask workers to
         wait for, or SLURM jobs with ``cluster="slurm"``.
     scheduler : address of a running Dask scheduler (``tcp://host:8786``).
@@ -287,7 +297,7 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
     data_dir = str(data) if data is not None else None
     catalogue = load_catalogue(data)
     check_pool_options(workers, scheduler, cluster)
-    sp = load_study(study_file, catalogue)
+    sp = study_file if isinstance(study_file, StudyPlan) else load_study(study_file, catalogue)
     if on_loaded is not None:
         on_loaded(sp)
     folder = Path(out)
@@ -309,12 +319,15 @@ def run_study(study_file: str | Path, out: str | Path, workers: int | None = Non
     try:
         for current_stage in (1, 2):
             if current_stage == 2:
-                if not sp.study.pareto:
+                if not sp.study.pareto and not sp.study.robustness:
                     break
-                for v in _apply_caps(sp, results):
+                if sp.study.pareto:
+                    unmet, why = _apply_caps(sp, results), "a Pareto anchor of this front failed"
+                else:
+                    unmet, why = base_sites(sp.variants, results), "the base plan failed"
+                for v in unmet:
                     if v.id not in results:
-                        results[v.id] = failure(_variant_dict(v),
-                                                  "a Pareto anchor of this front failed")
+                        results[v.id] = failure(_variant_dict(v), why)
                         store.write_result(folder, results[v.id])
             pending = [v for v in sp.variants if stage(v) == current_stage and v.id not in results]
             if not pending:

@@ -154,6 +154,21 @@ class Pareto(Strict):
     points: Annotated[int, Field(ge=3, le=200)] = 8
 
 
+ROBUSTNESS_FIELDS = ("estimates.draw", "sites.fixed_open")
+"""What a robustness study varies: the draw, and the base plan's sites fixed or not."""
+
+
+class Robustness(Strict):
+    """Solve the base scenario for ``draws`` draws of the catalogue's estimated figures.
+
+    Each draw is solved twice on the re-used model: with the base plan's sites fixed open
+    (its cost under that draw) and free (that draw's optimum, started from the first), so
+    the regret of the base siting (first minus second) is never negative.
+    """
+
+    draws: Annotated[int, Field(ge=1, le=10_000)] = 50
+
+
 class StudySolver(Strict):
     """Solver settings for every variant (override the base scenario's)."""
 
@@ -174,6 +189,7 @@ class Study(Strict):
     zip: dict[FieldPath, list[Value]] = Field(default_factory=dict)
     monte_carlo: MonteCarlo | None = None
     pareto: Pareto | None = None
+    robustness: Robustness | None = None
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0
     solver: StudySolver = Field(default_factory=StudySolver)
     reuse_models: bool = Field(True, description="re-solve lever-only variants without rebuilding")
@@ -202,8 +218,16 @@ class Study(Strict):
                                for f in [*fields, *self.set]):
             raise ValueError("a pareto study sets policy.carbon_cap_t_per_year and objective "
                              "itself; do not vary them")
-        if not fields and not self.pareto:
-            raise ValueError("nothing varies: give sweeps, grid, zip, monte_carlo or pareto")
+        if self.robustness and (fields or self.pareto):
+            raise ValueError("a robustness study varies the estimated inputs itself; give no "
+                             "sweeps, grid, zip, monte_carlo or pareto with it")
+        if self.robustness and any(f.startswith(("estimates", "sites.fixed_open"))
+                                   for f in self.set):
+            raise ValueError("a robustness study sets estimates and sites.fixed_open itself; do "
+                             "not set them")
+        if not fields and not self.pareto and not self.robustness:
+            raise ValueError("nothing varies: give sweeps, grid, zip, monte_carlo, pareto or "
+                             "robustness")
         total = self.variant_count()
         if total > MAX_VARIANTS:
             raise ValueError(f"the design has {total:,} variants; at most {MAX_VARIANTS:,} "
@@ -217,10 +241,14 @@ class Study(Strict):
             counts.append(len(next(iter(self.zip.values()))))
         if self.monte_carlo:
             counts.append(self.monte_carlo.samples)
+        if self.robustness:
+            return 1 + 2 * self.robustness.draws
         return math.prod(counts) * ((self.pareto.points + 1) if self.pareto else 1)
 
     @property
     def varied(self) -> list[str]:
         """The varied field paths, in design order."""
+        if self.robustness:
+            return list(ROBUSTNESS_FIELDS)
         return [s.field for s in self.sweeps] + list(self.grid) + list(self.zip) + (
             list(self.monte_carlo.fields) if self.monte_carlo else [])

@@ -32,7 +32,8 @@ def _catalogue(data_dir: str | None) -> Catalogue:
 def summarise(plan: Plan, variant: dict[str, Any]) -> dict[str, Any]:
     """The result record of one solved variant (KPIs, status, reason, where it built)."""
     result = {"variant": variant["id"], "batch": variant["batch"], "values": variant["values"],
-              "pareto": variant.get("pareto"), "status": plan.status, "reason": "",
+              "pareto": variant.get("pareto"), "role": variant.get("role"),
+              "status": plan.status, "reason": "",
               "gap": plan.gap, "kpis": plan.kpis, "timings": plan.meta.get("timings", {}),
               "model_reused": plan.meta.get("model_reused", False),
               "scenario_hash": plan.meta.get("scenario_hash", ""),
@@ -50,13 +51,19 @@ def summarise(plan: Plan, variant: dict[str, Any]) -> dict[str, Any]:
         chosen = plan.sites[plan.sites["open"]]
         result["open_sites"] = list(chosen.index)
         result["site_it_mw"] = {s: float(v) for s, v in chosen["it_mw"].items()}
+        if "cooling" in chosen:
+            result["site_cooling"] = {s: str(v) for s, v in chosen["cooling"].items()}
+        gpus = [c for c in chosen.columns if c.startswith("gpus_")]
+        result["site_gpus"] = {s: {c.removeprefix("gpus_"): int(row[c]) for c in gpus
+                                   if row[c] > 0} for s, row in chosen.iterrows()}
     return result
 
 
 def failure(variant: dict[str, Any], reason: str) -> dict[str, Any]:
     """The result record of a variant that could not be solved."""
     return {"variant": variant["id"], "batch": variant["batch"], "values": variant["values"],
-            "pareto": variant.get("pareto"), "status": "error", "reason": reason, "gap": None,
+            "pareto": variant.get("pareto"), "role": variant.get("role"), "status": "error",
+            "reason": reason, "gap": None,
             "kpis": {}, "timings": {}, "model_reused": False, "scenario_hash": "",
             "carbon_cap_t_per_year": variant["spec"]["policy"].get("carbon_cap_t_per_year"),
             "open_sites": [], "site_it_mw": {}}
