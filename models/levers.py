@@ -15,7 +15,8 @@ import pyomo.environ as pyo
 from models.inputs import InputError, ModelInputs
 
 ALWAYS = ("carbon_price_eur_per_t", "grid_price_factor", "accelerator_price_factor")
-OPTIONAL = ("renewable_share_frac", "carbon_cap_t_per_year", "budget_eur")
+OPTIONAL = ("renewable_share_frac", "carbon_cap_t_per_year", "budget_eur", "min_member_states",
+            "max_country_share_frac")
 SITE_LEVERS = (
     "grid_mw_now", "grid_upgrade_eur_per_mw_year", "grid_upgrade_capex_eur_per_mw",
     "building_eur_per_mw_year", "building_capex_eur_per_mw", "site_fixed_eur_per_year",
@@ -35,7 +36,7 @@ def lever_values(inp: ModelInputs) -> dict[str, float]:
               "accelerator_price_factor": inp.price_factors.accelerator}
     for name in OPTIONAL:
         value = getattr(pol, name)
-        if value is not None:
+        if value is not None and (value or name != "min_member_states"):
             values[name] = value
     return {k: float(v) for k, v in values.items()}
 

@@ -47,7 +47,7 @@ def add_sites(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
         short = slack(m, "member_states", None, "member states", "member states missing")
         m.member_states_min = pyo.Constraint(
             expr=sum(m.country_used[c] for c in m.COUNTRIES) + (short if short is not None else 0)
-            >= policy.min_member_states, doc="at least N member states host a serving site")
+            >= m.min_member_states, doc="at least N member states host a serving site")
     if policy.max_sites:
         m.sites_max = pyo.Constraint(expr=sum(m.open_site[s] for s in m.SITES) <= policy.max_sites)
 
@@ -85,7 +85,7 @@ def add_site_capacity(m: pyo.ConcreteModel, inp: ModelInputs) -> None:
 
         def country_share_max(m, c):
             return (sum(m.served_mw[s] for s in m.sites_in[c])
-                    <= policy.max_country_share_frac * total
+                    <= m.max_country_share_frac * total
                     + (excess[c] if excess is not None else 0))
         m.country_share_max = pyo.Constraint(m.COUNTRIES, rule=country_share_max,
                                              doc="at most X % of the served load in one state")

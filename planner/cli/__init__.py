@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from planner import __version__
-from planner.cli import data, estimate, report, robustness, scenario
+from planner.cli import data, estimate, explain, report, robustness, scenario
 from planner.cli import solve as solve_cli
 from planner.cli import study as study_cli
 from planner.cli.render import WIDE
@@ -24,6 +24,7 @@ app.command("solve")(solve_cli.command)
 app.command("report")(report.command)
 app.command("study")(study_cli.command)
 app.command("robustness")(robustness.command)
+app.command("explain")(explain.command)
 
 
 def _version(value: bool) -> None:

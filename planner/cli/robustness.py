@@ -99,7 +99,9 @@ def _print(robust, path: Path) -> None:
               f"M EUR/yr (base {s['base_tco_eur_per_year'] / 1e6:,.1f}); regret of the base "
               f"sites: mean {s['regret_mean_eur_per_year'] / 1e6:,.2f}, max "
               f"{s['regret_max_eur_per_year'] / 1e6:,.2f} M EUR/yr "
-              f"({(s['regret_max_frac'] or 0):.2%} of that draw's TCO)", markup=False)
+              f"({(s['regret_max_frac'] or 0):.2%} of that draw's TCO); in "
+              f"{s['draws_base_sites_infeasible']} draws the base sites cannot hold the plan",
+              markup=False)
     sites = robust.sites.copy()
     sites["open in draws [%]"] = (100 * sites.pop("open_share_frac")).round(0)
     print_frame(sites, title="sites")

@@ -28,10 +28,17 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import build, is_lexicographic, minimise_cost_keeping, primary_value, update_levers
+from models.alternatives import (
+    add_cost_cap,
+    keep_direction,
+    restore_cost_objective,
+    set_direction,
+)
 from models.cost import restore_primary
 from models.levers import update_site_levers
 from planner import __version__
 from planner.catalogue import Catalogue, load_catalogue
+from planner.errors import UsageError
 from planner.optimise import demand, extract, highs_bridge
 from planner.optimise.check import compare, replay
 from planner.optimise.explain import explain
@@ -44,7 +51,8 @@ from planner.optimise.progress import SolveProgress, active, watching
 from planner.scenario import Scenario, scenario_hash
 from planner.scenario.schema import FullYearCheck
 
-OPTIONAL_LEVERS = ("renewable_share_frac", "carbon_cap_t_per_year", "budget_eur")
+OPTIONAL_LEVERS = ("renewable_share_frac", "carbon_cap_t_per_year", "budget_eur",
+                   "min_member_states", "max_country_share_frac")
 FINANCE_LEVERS = ("grid_price_factor", "accelerator_price_factor")
 
 
@@ -132,8 +140,9 @@ def structure_key(scenario: Scenario) -> str:
     spec.pop("estimates")  # drawn site and country figures: site levers
     spec["sites"].pop("fixed_open")  # bounds on open_site
     spec["policy"]["carbon_price_eur_per_t"] = None
-    for name in OPTIONAL_LEVERS:
-        spec["policy"][name] = spec["policy"][name] is not None
+    for name in OPTIONAL_LEVERS:  # 0 member states is no constraint, as unset is
+        value = spec["policy"][name]
+        spec["policy"][name] = bool(value) if name == "min_member_states" else value is not None
     for name in FINANCE_LEVERS:
         spec["finance"].pop(name, None)
     text = json.dumps(spec, sort_keys=True)
@@ -241,13 +250,16 @@ class Resolver:
     reuse : re-use the built model and persistent solver between scenarios of the same
         :func:`structure_key`; ``False`` builds every scenario afresh.
     warm_start : with ``reuse``, hand the previous solution to HiGHS as a MIP start.
+    explain_infeasible : say why an infeasible scenario is infeasible (an elastic
+        re-solve, as long as a solve); ``False`` only states it (robustness draws).
     """
 
     def __init__(self, catalogue: Catalogue | None = None, reuse: bool = True,
-                 warm_start: bool = True):
+                 warm_start: bool = True, explain_infeasible: bool = True):
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         self.reuse = reuse
         self.warm_start = warm_start
+        self.explain_infeasible = explain_infeasible
         self._key: str | None = None
         self._prepared: Prepared | None = None
         self._model: pyo.ConcreteModel | None = None
@@ -311,6 +323,10 @@ class Resolver:
         status, proven_gap = _solve_model(model, prepared, solver, timings, first, deadline)
         meta = _meta(scenario, self.catalogue, prepared, settings, timings, reused)
         if status == "infeasible":
+            if not self.explain_infeasible:
+                return Plan(status="infeasible", gap=None, kpis={}, explanation=[
+                    "infeasible (the re-solve that says why was not asked for)"],
+                    workload_options=prepared.workload_options, meta=meta)
             _enter("explain")
             return _infeasible(prepared, settings, meta, deadline)
         if status not in ("optimal", "time_limit") or proven_gap is None:
@@ -324,6 +340,53 @@ class Resolver:
         return refused_if_meaningless(_checked_plan(
             scenario, self.catalogue, prepared, model, status, proven_gap, solver, settings,
             meta, deadline), scenario)
+
+    def alternative(self, scenario: Scenario, weights: dict[str, float],
+                    limit_eur_per_year: float, served_limit_mw: float,
+                    time_limit_s: float | None = None) -> Plan:
+        """A near-optimal plan of the scenario last solved: within a cost cap, in a direction.
+
+        Minimises ``sum(weights[s] * served_mw[s])`` subject to ``TCO <= limit`` and the
+        total served load within ``served_limit_mw``, on the built model and started from
+        the last plan (which meets both), then re-solves for the least cost keeping that
+        value (:mod:`models.alternatives`), and puts the least-cost objective back. The
+        plan is on the representative days (no full-year check);
+        ``meta["direction_gap"]`` is the first stage's proven gap.
+
+        Raises
+        ------
+        UsageError
+            When ``scenario`` is not the structure this resolver last built.
+        """
+        if self._model is None or structure_key(scenario) != self._key:
+            raise UsageError.single("solve the scenario with this resolver first (re-use on)",
+                                    field="scenario")
+        settings = scenario.solver.model_copy(update={} if time_limit_s is None else {
+            "time_limit_s": time_limit_s})
+        model, prepared, solver = self._model, self._prepared, self._solver
+        configure(solver, settings.time_limit_s, settings.mip_gap_frac, settings.threads,
+                  settings.seed)
+        solver.warm_start = True
+        timings: dict[str, float] = {"prepare_s": 0.0, "build_s": 0.0}
+        start = time.perf_counter()
+        add_cost_cap(model, limit_eur_per_year, served_limit_mw)
+        set_direction(model, weights)
+        try:
+            status, direction_gap = run_highs(model, solver)
+            if status not in ("optimal", "time_limit"):
+                return Plan(status=status, gap=None, kpis={}, meta=_meta(
+                    scenario, self.catalogue, prepared, settings, timings, True))
+            keep_direction(model, weights, float(pyo.value(model.mga_objective)))
+            status, gap = run_highs(model, solver)
+        finally:
+            restore_cost_objective(model)
+        timings["solve_s"] = time.perf_counter() - start
+        meta = _meta(scenario, self.catalogue, prepared, settings, timings, True)
+        meta.update({"direction_gap": direction_gap, "cost_limit_eur_per_year":
+                     float(limit_eur_per_year)})
+        if status not in ("optimal", "time_limit") or gap is None:
+            return Plan(status=status, gap=None, kpis={}, meta=meta)
+        return _plan(scenario, prepared, model, status, gap, meta)
 
 
 def _enter(phase: str, unit: str | None = None) -> None:

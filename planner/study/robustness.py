@@ -9,7 +9,9 @@ states, for each decision, how often it holds:
 - each accelerator (share of draws whose fleet has it) and each site's cooling;
 - the cost spread of the draws' optima, and the **regret** of the base siting:
   ``regret = TCO(draw, base sites fixed) - TCO(draw optimum)`` [EUR/yr], never negative
-  because the free solve starts from the fixed one's plan.
+  because the free solve starts from the fixed one's plan. A draw in which the base sites
+  cannot hold the plan at all (a drawn plot too small, say) has no regret figure; such
+  draws are counted (``draws_base_sites_infeasible``).
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ def _summary(header: dict, results: dict, draws: pd.DataFrame, base: dict,
         "base_open_sites": list(base.get("open_sites", [])),
         "base_tco_eur_per_year": _tco(base),
         "draws_with_base_sites_frac": float(ok["same_sites_as_base"].mean()) if len(ok) else None,
+        "draws_base_sites_infeasible": int((draws["base_sites_status"] == "infeasible").sum()),
         "tco_min_eur_per_year": pct(ok["tco_eur_per_year"], 0),
         "tco_p5_eur_per_year": pct(ok["tco_eur_per_year"], 5),
         "tco_median_eur_per_year": pct(ok["tco_eur_per_year"], 50),

@@ -230,6 +230,7 @@ def _variant_dict(v: Variant) -> dict[str, Any]:
 def _task(folder: Path, data_dir: str | None, reuse: bool, save_plans: bool,
           variants: list[Variant]) -> dict[str, Any]:
     return {"folder": str(folder), "data_dir": data_dir, "reuse": reuse, "save_plans": save_plans,
+            "robustness": any(v.role is not None for v in variants),
             "variants": [_variant_dict(v) for v in variants]}
 
 

@@ -73,12 +73,18 @@ def run_batch(task: dict[str, Any]) -> list[dict[str, Any]]:
     """Solve ``task["variants"]`` in order; write and return one result per variant.
 
     ``task`` holds ``folder`` (the study folder, shared with the driver), ``data_dir``
-    (catalogue folder or None), ``reuse`` (bool), ``save_plans`` (bool) and
+    (catalogue folder or None), ``reuse`` (bool), ``save_plans`` (bool), ``robustness``
+    (bool: infeasible variants are not explained) and
     ``variants`` (dicts with ``id``, ``batch``, ``values``, ``pareto``, ``spec``).
     """
     folder = Path(task["folder"])
     catalogue = _catalogue(task.get("data_dir"))
-    resolver = Resolver(catalogue, reuse=task["reuse"])
+    explain = not task.get("robustness", False)  # a draw's infeasibility is counted, not explained
+
+    def fresh() -> Resolver:
+        return Resolver(catalogue, reuse=task["reuse"], explain_infeasible=explain)
+
+    resolver = fresh()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     out = []
     for variant in task["variants"]:
@@ -90,10 +96,10 @@ def run_batch(task: dict[str, Any]) -> list[dict[str, Any]]:
             result = summarise(plan, variant)
         except GigaplanError as exc:
             result = failure(variant, str(exc))
-            resolver = Resolver(catalogue, reuse=task["reuse"])
+            resolver = fresh()
         except Exception as exc:  # noqa: BLE001 - one variant's failure must not stop the study
             result = failure(variant, f"{type(exc).__name__}: {exc}")
-            resolver = Resolver(catalogue, reuse=task["reuse"])
+            resolver = fresh()
         result["worker"] = worker
         result["wall_s"] = time.perf_counter() - start
         result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
