@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from planner import __version__
-from planner.cli import data, estimate, explain, report, robustness, scenario
+from planner.cli import alternatives, data, estimate, explain, report, robustness, scenario
 from planner.cli import solve as solve_cli
 from planner.cli import study as study_cli
 from planner.cli.render import WIDE
@@ -25,6 +25,7 @@ app.command("report")(report.command)
 app.command("study")(study_cli.command)
 app.command("robustness")(robustness.command)
 app.command("explain")(explain.command)
+app.command("alternatives")(alternatives.command)
 
 
 def _version(value: bool) -> None:

@@ -40,3 +40,16 @@ def policy_table(policy_costs: pd.DataFrame) -> pd.DataFrame:
         "cost [EUR/GPU-h]": policy_costs["cost_eur_per_gpu_hour"].round(4),
         "TCO relaxed [M EUR/yr]": (policy_costs["tco_relaxed_eur_per_year"] / 1e6).round(2),
         "sites when relaxed": policy_costs["open_sites_relaxed"]})
+
+
+def alternatives_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row a plan: direction, cost above the optimum, GPUs, emissions and sites."""
+    return pd.DataFrame({
+        "plan": summary["plan"], "direction": summary["direction"],
+        "TCO [M EUR/yr]": (summary["tco_eur_per_year"] / 1e6).round(2),
+        "above the optimum [%]": (100 * summary["tco_above_optimum_frac"]).round(2),
+        "GPUs": summary["gpus"], "emissions [kt CO2/yr]": (summary["emissions_t_per_year"]
+                                                           / 1e3).round(1),
+        "renewable share [%]": (100 * summary["renewable_share"]).round(1),
+        "sites": summary["open_sites"].str.replace(";", ", "),
+        "differs in": summary["differs_in"].str.replace(";", ", ")})
