@@ -129,9 +129,8 @@ def drawn_catalogue(catalogue: Catalogue, seed: int, draw: int | None) -> Catalo
     sites["grid_mw_now"] = np.minimum(sites["grid_mw_now"], sites["grid_mw_max"])
     tables["sites"] = sites
     drawn = dataclasses.replace(catalogue, tables=tables)
-    for cached in ("profiles", "version"):  # same files: share the loaded profiles and hash
-        if cached in catalogue.__dict__:
-            drawn.__dict__[cached] = catalogue.__dict__[cached]
+    drawn.__dict__["profiles"] = catalogue.profiles  # the same files: load the profiles once
+    drawn.__dict__["version"] = catalogue.version
     return drawn
 
 

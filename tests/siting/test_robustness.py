@@ -1,0 +1,98 @@
+"""Robustness to the estimated inputs: a study type on the re-used model, and its summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from planner.errors import ScenarioError
+from planner.study import load_study, run_study
+from planner.study.robustness import summarise
+from tests.conftest import ROOT, SCENARIOS
+
+DRAWS = 4
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "planner", *args], cwd=ROOT, text=True,
+                          capture_output=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def kajaani_study(tmp_path_factory, catalogue):
+    """demo-small where the other sites' buildings cost three times as much: Kajaani is the
+    cheapest site by construction, whatever the draws of the estimated inputs."""
+    folder = tmp_path_factory.mktemp("robust")
+    base = folder / "kajaani.yaml"
+    base.write_text(f"extends: {SCENARIOS / 'demo-small.yaml'}\nname: kajaani-cheapest\n"
+                    "sites:\n  overrides:\n    julich: {build_cost_factor: 3.6}\n"
+                    "    bologna: {build_cost_factor: 3.0}\n")
+    study = folder / "study.yaml"
+    study.write_text(f"study: kajaani-robust\nbase: {base}\nset:\n  time.full_year_check: 'off'\n"
+                     f"robustness: {{draws: {DRAWS}}}\nseed: 11\nbatch_size: 8\n"
+                     "solver: {time_limit_s: 60}\n")
+    out = folder / "out"
+    run = run_study(study, out, workers=1)
+    return run, summarise(out, catalogue)
+
+
+def test_the_cheapest_site_by_construction_opens_in_every_draw(kajaani_study):
+    run, robust = kajaani_study
+    assert run.variants == 1 + 2 * DRAWS and run.failed == 0
+    kajaani = robust.sites.set_index("site").loc["kajaani"]
+    assert kajaani["open_in_base"] and kajaani["open_share_frac"] == 1.0
+    assert robust.summary["draws_with_base_sites_frac"] == 1.0
+    assert robust.summary["draws_solved"] == DRAWS
+
+
+def test_regret_is_never_negative_and_draws_move_the_cost(kajaani_study):
+    _, robust = kajaani_study
+    draws = robust.draws
+    assert (draws["regret_eur_per_year"] >= -1e-6 * draws["tco_eur_per_year"]).all()
+    assert draws["tco_eur_per_year"].nunique() == DRAWS  # each draw has its own figures
+    spread = robust.summary["tco_max_eur_per_year"] - robust.summary["tco_min_eur_per_year"]
+    assert spread > 0
+
+
+def test_draws_are_re_solved_on_the_built_model(kajaani_study):
+    _, robust = kajaani_study
+    s = robust.summary
+    # one batch for the base, one for the draws: two builds, every other solve re-uses
+    assert s["solves_rebuilt"] == 2 and s["solves_re_used"] == 2 * DRAWS - 1
+    assert s["estimates_varied"] > 300 and "sites.grid_mw_max" in s["estimates_held"]
+
+
+def test_the_cli_prints_and_writes_the_summary(tmp_path):
+    out = tmp_path / "rob"
+    done = _cli("robustness", str(SCENARIOS / "demo-tiny.yaml"), "--draws", "2", "--out",
+                str(out), "--workers", "1", "--quiet", "--json")
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert printed["summary"]["draws"] == 2
+    assert json.loads((out / "robustness.json").read_text())["summary"] == printed["summary"]
+    assert {"site", "open_share_frac", "it_mw_min", "it_mw_max"} <= set(printed["sites"][0])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--draws", "0"], "--draws"),
+    (["--check", "sometimes"], "--check"),
+    ([], "--out"),
+])
+def test_bad_flags_are_refused_with_nothing_written(tmp_path, args, message):
+    out = tmp_path / "never"
+    extra = [] if not args else ["--out", str(out)]
+    done = _cli("robustness", str(SCENARIOS / "demo-tiny.yaml"), *args, *extra)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_a_robustness_study_varies_nothing_else(tmp_path, catalogue):
+    study = tmp_path / "both.yaml"
+    study.write_text(f"study: both\nbase: {SCENARIOS / 'demo-tiny.yaml'}\n"
+                     "robustness: {draws: 2}\nsweeps:\n  - field: policy.carbon_price_eur_per_t\n"
+                     "    values: [0, 100]\n")
+    with pytest.raises(ScenarioError, match="varies the estimated inputs itself"):
+        load_study(study, catalogue)

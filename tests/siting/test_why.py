@@ -1,0 +1,99 @@
+"""Why this plan: levelised cost per MW at every site by its formula; policy costs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from planner.optimise import solve
+from planner.optimise.finance import capital_recovery_factor
+from planner.optimise.prepare import prepare
+from planner.scenario import load_scenario
+from planner.scenario.schema import FullYearCheck, SiteOverride
+from planner.siting.why import PARTS, explain, policy_costs, site_costs
+from tests.conftest import ROOT, SCENARIOS
+
+
+def _scenario(catalogue, tmp_path, text: str = "", gap: float = 1e-4):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"extends: {SCENARIOS / 'demo-small.yaml'}\nname: why-demo\n"
+                    f"solver: {{mip_gap_frac: {gap}}}\n{text}")
+    scenario = load_scenario(path, catalogue)
+    return scenario.model_copy(update={"time": scenario.time.model_copy(
+        update={"full_year_check": FullYearCheck.off})})
+
+
+@pytest.fixture(scope="module")
+def demo(catalogue, tmp_path_factory):
+    scenario = _scenario(catalogue, tmp_path_factory.mktemp("why"))
+    return scenario, solve(scenario, catalogue)
+
+
+def test_every_candidate_site_has_its_parts_and_total(demo, catalogue):
+    scenario, plan = demo
+    table = explain(scenario, catalogue, plan, policies=False).site_costs
+    assert set(table.index) == {"julich", "kajaani", "bologna"}
+    parts = table[[f"{p}_eur_per_mw_year" for p in PARTS]].sum(axis=1)
+    assert parts.to_numpy() == pytest.approx(table["total_eur_per_mw_year"].to_numpy())
+    assert table["above_cheapest_eur_per_mw_year"].min() == 0.0
+    assert (table["heat_revenue_eur_per_mw_year"] <= 0).all()
+    open_site = table[table["open"]]
+    assert list(open_site.index) == ["bologna"] and open_site["plan_eur_per_mw_year"].notna().all()
+    assert table.loc["julich", "plan_eur_per_mw_year"] != table.loc["julich",
+                                                                     "plan_eur_per_mw_year"]
+
+
+def test_the_building_part_follows_the_build_cost_factor_by_hand(demo, catalogue, tmp_path):
+    scenario, plan = demo
+    def factor(value: float):
+        return scenario.model_copy(update={"sites": scenario.sites.model_copy(update={
+            "overrides": {"kajaani": SiteOverride(build_cost_factor=value)}})})
+
+    cheap, dear = factor(1.0), factor(1.5)
+    a = site_costs(plan, prepare(cheap, catalogue), catalogue).loc["kajaani"]
+    b = site_costs(plan, prepare(dear, catalogue), catalogue).loc["kajaani"]
+    fin = prepare(cheap, catalogue).finance
+    capex = catalogue.energy.at["datacentre_building", "capex_eur_per_kw"] * 1e3
+    annual = (capital_recovery_factor(fin["discount_rate"], fin["building_lifetime_years"])
+              + fin["facility_om_frac_per_year"] + fin["insurance_tax_frac_per_year"])
+    built = plan.sites["it_capacity_mw"].sum() / plan.sites["it_mw"].sum()
+    expected = 0.5 * capex * annual * built
+    assert b["building_eur_per_mw_year"] - a["building_eur_per_mw_year"] == pytest.approx(expected)
+    for part in ("power", "labour", "cooling"):
+        assert a[f"{part}_eur_per_mw_year"] == pytest.approx(b[f"{part}_eur_per_mw_year"])
+
+
+def test_a_policy_costs_the_tco_difference_of_the_two_solves(catalogue, tmp_path):
+    scenario = _scenario(catalogue, tmp_path, "policy:\n  min_member_states: 2\n")
+    table, base = policy_costs(scenario, catalogue)
+    row = table.set_index("policy").loc["min_member_states"]
+    relaxed = solve(scenario.model_copy(update={"policy": scenario.policy.model_copy(
+        update={"min_member_states": None})}), catalogue)
+    difference = base.kpis["tco_eur_per_year"] - relaxed.kpis["tco_eur_per_year"]
+    assert row["binding"] and difference > 0
+    assert row["cost_eur_per_year"] == pytest.approx(difference, rel=1e-3)
+    assert row["cost_low_eur_per_year"] <= row["cost_eur_per_year"] <= row[
+        "cost_high_eur_per_year"]
+    assert row["cost_eur_per_gpu_hour"] == pytest.approx(
+        row["cost_eur_per_year"] / (base.kpis["gpus"] * 8760))
+    assert len(row["open_sites_relaxed"].split(";")) == 1
+    share = table.set_index("policy").loc["renewable_share_frac"]
+    assert share["cost_eur_per_year"] >= 0  # started from the plan: relaxing never costs more
+
+
+def test_explain_cli_writes_the_tables_and_refuses_a_non_plan(tmp_path):
+    plan_dir = tmp_path / "plan"
+    done = subprocess.run([sys.executable, "-m", "planner", "solve",
+                           str(SCENARIOS / "demo-tiny.yaml"), "--out", str(plan_dir), "--quiet"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "-m", "planner", "explain", str(plan_dir)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "levelised cost of 1 MW of IT" in done.stdout
+    assert (plan_dir / "why_sites.csv").is_file() and (plan_dir / "why_policies.csv").is_file()
+    done = subprocess.run([sys.executable, "-m", "planner", "explain", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2 and "plan.json" in done.stderr and "Traceback" not in done.stderr
