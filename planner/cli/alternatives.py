@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli.render import frame_records, handle_errors, out, print_frame, print_json
+from planner.cli.render import err, frame_records, handle_errors, out, print_frame, print_json
 from planner.errors import UsageError
 
 
@@ -22,6 +22,7 @@ def command(
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds a solve")]
     = None,
     json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress on stderr")] = False,
     data: Annotated[Path | None, typer.Option("--data", help="catalogue folder")] = None,
 ) -> None:
     """Plans within SLACK of the least cost that put the capacity in other member states.
@@ -32,7 +33,7 @@ def command(
     plan is written as a plan folder (DIR/plans/optimum, DIR/plans/a01, ...) with
     summary.csv and by_country.csv; `gigaplan report DIR --xlsx FILE` makes the workbook.
     """
-    found = _run(scenario, slack, count, out_dir, seed, time_limit, data)
+    found = _run(scenario, slack, count, out_dir, seed, time_limit, quiet, data)
     if json:
         print_json({"meta": found.meta, "summary": frame_records(found.summary),
                     "by_country": frame_records(found.by_country)})
@@ -54,7 +55,7 @@ def command(
 
 @handle_errors
 def _run(scenario: Path, slack: float, count: int, out_dir: Path | None, seed: int,
-         time_limit: float | None, data: Path | None):
+         time_limit: float | None, quiet: bool, data: Path | None):
     from planner.catalogue import load_catalogue
     from planner.scenario import load_scenario
     from planner.siting.alternatives import alternatives
@@ -65,7 +66,8 @@ def _run(scenario: Path, slack: float, count: int, out_dir: Path | None, seed: i
                                 "write into it", field="--out", file=str(out_dir))
     catalogue = load_catalogue(data)
     found = alternatives(load_scenario(scenario, catalogue), catalogue, slack=slack,
-                         count=count, seed=seed, time_limit_s=time_limit)
+                         count=count, seed=seed, time_limit_s=time_limit,
+                         say=None if quiet else lambda line: err.print(line, markup=False))
     if out_dir is not None:
         found.save(out_dir)
     return found

@@ -343,15 +343,19 @@ class Resolver:
 
     def alternative(self, scenario: Scenario, weights: dict[str, float],
                     limit_eur_per_year: float, served_limit_mw: float,
-                    time_limit_s: float | None = None) -> Plan:
-        """A near-optimal plan of the scenario last solved: within a cost cap, in a direction.
+                    time_limit_s: float | None = None,
+                    bounds: dict[str, dict] | None = None) -> Plan:
+        """A near-optimal plan of the scenario last solved, on the built model.
 
-        Minimises ``sum(weights[s] * served_mw[s])`` subject to ``TCO <= limit`` and the
-        total served load within ``served_limit_mw``, on the built model and started from
-        the last plan (which meets both), then re-solves for the least cost keeping that
-        value (:mod:`models.alternatives`), and puts the least-cost objective back. The
-        plan is on the representative days (no full-year check);
-        ``meta["direction_gap"]`` is the first stage's proven gap.
+        ``bounds`` (variable name -> {index: (lb, ub)}) are set first, e.g. a member
+        state's sites closed or ``country_used`` of one state fixed at 1. With
+        ``weights``, the plan minimises ``sum(weights[s] * served_mw[s])`` subject to
+        ``TCO <= limit`` and the total served load within ``served_limit_mw`` (started
+        from the last plan, which meets both), then the least cost keeping that value
+        (:mod:`models.alternatives`); without, it is the least-cost plan under the bounds
+        (no cost cap: its cost says how far it is from the optimum). The least-cost
+        objective and the bounds are then put back. The plan is on the representative
+        days (no full-year check); ``meta["direction_gap"]`` is the first stage's gap.
 
         Raises
         ------
@@ -369,24 +373,41 @@ class Resolver:
         solver.warm_start = True
         timings: dict[str, float] = {"prepare_s": 0.0, "build_s": 0.0}
         start = time.perf_counter()
-        add_cost_cap(model, limit_eur_per_year, served_limit_mw)
-        set_direction(model, weights)
+        saved = _set_bounds(model, bounds or {})
+        direction_gap = None
         try:
-            status, direction_gap = run_highs(model, solver)
-            if status not in ("optimal", "time_limit"):
-                return Plan(status=status, gap=None, kpis={}, meta=_meta(
-                    scenario, self.catalogue, prepared, settings, timings, True))
-            keep_direction(model, weights, float(pyo.value(model.mga_objective)))
+            if weights:
+                add_cost_cap(model, limit_eur_per_year, served_limit_mw)
+                set_direction(model, weights)
+                status, direction_gap = run_highs(model, solver)
+                if status not in ("optimal", "time_limit"):
+                    return Plan(status=status, gap=None, kpis={}, meta=_meta(
+                        scenario, self.catalogue, prepared, settings, timings, True))
+                keep_direction(model, weights, float(pyo.value(model.mga_objective)))
             status, gap = run_highs(model, solver)
         finally:
             restore_cost_objective(model)
+            _set_bounds(model, saved)
         timings["solve_s"] = time.perf_counter() - start
         meta = _meta(scenario, self.catalogue, prepared, settings, timings, True)
         meta.update({"direction_gap": direction_gap, "cost_limit_eur_per_year":
-                     float(limit_eur_per_year)})
+                     float(limit_eur_per_year) if weights else None})
         if status not in ("optimal", "time_limit") or gap is None:
             return Plan(status=status, gap=None, kpis={}, meta=meta)
         return _plan(scenario, prepared, model, status, gap, meta)
+
+
+def _set_bounds(model: pyo.ConcreteModel, bounds: dict[str, dict]) -> dict[str, dict]:
+    """Set variable bounds; return the bounds they had (to set them back)."""
+    saved: dict[str, dict] = {}
+    for name, by_index in bounds.items():
+        var = getattr(model, name)
+        saved[name] = {}
+        for key, (lb, ub) in by_index.items():
+            saved[name][key] = (var[key].lb, var[key].ub)
+            var[key].setlb(lb)
+            var[key].setub(ub)
+    return saved
 
 
 def _enter(phase: str, unit: str | None = None) -> None:

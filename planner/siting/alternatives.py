@@ -2,25 +2,33 @@
 
 Modelling to generate alternatives (MGA; Brill et al. 1982, DeCarolis 2011; PyPSA's MGA
 and Calliope's SPORES do the same for energy systems). The least-cost plan is solved
-first, on the representative days; then, on the same model with the cost capped at
-``(1 + slack) x`` its TCO and the total served IT load (the work done) at ``(1 + slack) x``
-the optimum's, each direction is solved (:meth:`Resolver.alternative`):
+first, on the representative days; then each direction on the same model
+(:meth:`Resolver.alternative`):
 
-1. each member state of the optimum, largest first: its served load minimised;
+1. each member state of the optimum, largest first, at its least share, 0: the
+   least-cost plan with its sites closed ("without DE");
 2. each other member state, cheapest site first (the levelised cost of
-   :mod:`planner.siting.why`): its served load maximised;
-3. seeded random directions: served load weighted by ``U(-1, 1)`` per site
-   (``numpy.random.default_rng(seed)``).
+   :mod:`planner.siting.why`): the least-cost plan with a serving site there
+   ("with PL");
+3. seeded random directions: with the cost capped at ``(1 + slack) x`` the optimum's
+   TCO and the served IT load (the work done) at ``(1 + slack) x`` the optimum's, the
+   served load weighted by ``U(-1, 1)`` per site (``numpy.random.default_rng(seed)``)
+   minimised, then the least cost keeping that value.
 
-A direction whose plan splits the IT capacity over the member states like the optimum
-or an alternative already kept (no state's share of the IT nameplate moving by
-:data:`DISTINCT_SHARE` or more) is dropped and the next is tried, until ``count``
-alternatives are found or the directions run out (at most ``3 x count`` random ones).
+The member-state directions are least-cost solves under bounds, which HiGHS solves as
+fast as the optimum, and give the extreme shares directly; a plan dearer than the slack
+is dropped, and its cost above the optimum reported (``meta["beyond_slack_frac"]``).
+A plan with the same member states as one already kept (the optimum included) and no
+state's share of the IT nameplate moved by :data:`DISTINCT_SHARE` or more is dropped
+too. The search stops at ``count`` alternatives or when the directions run out (at
+most ``3 x count`` random ones).
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,39 +98,49 @@ def it_share_by_country(plan: Plan) -> pd.Series:
 
 
 def _distinct(split: pd.Series, kept: list[pd.Series]) -> bool:
+    """Differs from every kept plan: another set of member states, or a share moved."""
+    states = set(split.index[split > 1e-9])
     for other in kept:
         diff = split.subtract(other, fill_value=0.0).abs()
-        if float(diff.max() if len(diff) else 0.0) < DISTINCT_SHARE:
+        same_states = states == set(other.index[other > 1e-9])
+        if same_states and float(diff.max() if len(diff) else 0.0) < DISTINCT_SHARE:
             return False
     return True
 
 
 def _directions(optimum: Plan, scenario: Scenario, catalogue: Catalogue, seed: int,
                 count: int):
-    """(label, weights by site), in the order of the module docstring."""
+    """(label, weights by site, bounds), in the order of the module docstring."""
     sites = optimum.sites
     country = sites["country"].astype(str)
     split = it_share_by_country(optimum)
     used = split[split > 1e-9].sort_values(ascending=False)
     for c in used.index:
-        yield f"least in {c}", {s: 1.0 for s in sites.index if country[s] == c}
+        closed = {s: (0, 0) for s in sites.index if country[s] == c}
+        yield f"without {c}", {}, {"open_site": closed}
     from planner.optimise.prepare import prepare
     from planner.siting.why import site_costs
 
     ranking = site_costs(optimum, prepare(scenario, catalogue), catalogue)
     others = [c for c in dict.fromkeys(ranking["country"]) if c not in used.index]
     for c in others:
-        yield f"most in {c}", {s: -1.0 for s in sites.index if country[s] == c}
+        yield f"with {c}", {}, {"country_used": {c: (1, 1)}}
     rng = np.random.default_rng(seed)
     for k in range(3 * count):
         weights = rng.uniform(-1.0, 1.0, len(sites))
-        yield f"random {k + 1}", dict(zip(sites.index, weights.tolist(), strict=True))
+        yield f"random {k + 1}", dict(zip(sites.index, weights.tolist(), strict=True)), {}
 
 
 def alternatives(scenario: Scenario, catalogue: Catalogue, slack: float = 0.02,
-                 count: int = 6, seed: int = 2026, time_limit_s: float | None = None
-                 ) -> Alternatives:
+                 count: int = 6, seed: int = 2026, time_limit_s: float | None = None,
+                 say: Callable[[str], None] | None = None) -> Alternatives:
     """The least-cost plan and up to ``count`` alternatives within ``slack`` of its TCO.
+
+    The optimum is solved with the scenario's solver settings; ``time_limit_s`` bounds
+    each of the two solves of an alternative (default: the scenario's). A direction
+    stopped by it keeps its best plan, which meets the cost cap (its gap is in the
+    summary).
+    ``say`` receives a line per plan found or direction dropped (the CLI's progress).
 
     Raises
     ------
@@ -143,7 +161,7 @@ def alternatives(scenario: Scenario, catalogue: Catalogue, slack: float = 0.02,
     base = scenario.model_copy(update={"time": scenario.time.model_copy(
         update={"full_year_check": FullYearCheck.off})})
     resolver = Resolver(catalogue)
-    optimum = resolver.solve(base, time_limit_s=time_limit_s)
+    optimum = resolver.solve(base)
     if not optimum.has_solution:
         raise UsageError.single(f"the scenario has no least-cost plan to start from (status "
                                 f"{optimum.status})", field="SCENARIO")
@@ -154,25 +172,44 @@ def alternatives(scenario: Scenario, catalogue: Catalogue, slack: float = 0.02,
     labels = {"optimum": "least cost"}
     kept = [it_share_by_country(optimum)]
     tried, dropped = 0, []
-    for label, weights in _directions(optimum, base, catalogue, seed, count):
+    say = say or (lambda line: None)
+    say(f"least cost: {tco / 1e6:,.1f} M EUR/yr, sites "
+        f"{', '.join(optimum.sites.index[optimum.sites['open']])} "
+        f"({optimum.meta['timings'].get('solve_s', 0):.0f} s to solve)")
+    beyond: dict[str, float] = {}
+    for label, weights, bounds in _directions(optimum, base, catalogue, seed, count):
         if len(plans) > count:
             break
         tried += 1
-        plan = resolver.alternative(base, weights, limit, served, time_limit_s=time_limit_s)
+        start = time.perf_counter()
+        plan = resolver.alternative(base, weights, limit, served, time_limit_s=time_limit_s,
+                                    bounds=bounds)
+        took = time.perf_counter() - start
         if not plan.has_solution:
             dropped.append(f"{label}: {plan.status}")
+            say(f"{label}: no plan ({plan.status}, {took:.0f} s)")
+            continue
+        above = float(plan.kpis["tco_eur_per_year"]) / tco - 1.0
+        if above > slack + 1e-9:
+            beyond[label] = above
+            dropped.append(f"{label}: +{above:.2%}, beyond the slack")
+            say(f"{label}: +{above:.2%}, beyond the slack ({took:.0f} s)")
             continue
         split = it_share_by_country(plan)
         if not _distinct(split, kept):
             dropped.append(f"{label}: the same split as a plan kept")
+            say(f"{label}: the same split as a plan kept, dropped ({took:.0f} s)")
             continue
         name = f"a{len(plans):02d}"
         plans[name], labels[name] = plan, label
         kept.append(split)
+        say(f"{name} {label}: +{plan.kpis['tco_eur_per_year'] / tco - 1:.2%}, sites "
+            f"{', '.join(plan.sites.index[plan.sites['open']])} ({took:.0f} s)")
     summary, by_country = _tables(plans, labels, tco)
     meta = {"scenario": scenario.name, "slack_frac": slack, "count_asked": count,
             "count_found": len(plans) - 1, "directions_tried": tried, "dropped": dropped,
             "seed": seed, "optimum_tco_eur_per_year": tco, "cost_limit_eur_per_year": limit,
+            "beyond_slack_frac": beyond,
             "optimum_gap": optimum.gap}
     return Alternatives(plans, summary, by_country, meta)
 
