@@ -10,12 +10,14 @@ that is cheapest there among those the plan's accelerators allow:
   per MW of IT (whole modules), plus the site's fixed cost over ``S``;
 - labour: ``staff FTE per MW x staff cost x labour_cost_factor`` (the country's);
 - cooling: the technology's annualised cost per MW of IT;
-- power: ``LF x 8760 x PUE(s, cooling) x price``, where PUE is its weighted mean over
-  the representative periods and the price blends the grid (its mean price times the
-  grid price factor, plus the carbon price times the grid's carbon intensity) with the
-  cheapest PPA at the plan's renewable share ``f``: ``(1-f) x grid + f x PPA``;
-- grid upgrade: the connection beyond today's that a block of ``S`` MW at the design
-  peak (``PUE peak``) needs, per MW, at the annualised upgrade cost;
+- power: ``LF x sum_h PUE_h x ((1-f) x grid_h + f x PPA)`` over the 8760 hours of the
+  reference year, with the hourly PUE of the cooling in the site's temperature, the
+  grid at its hourly price net of the carbon it carried, times the grid price factor,
+  plus the carbon price times the grid's hourly carbon intensity, and the cheapest PPA
+  at the plan's renewable share ``f`` (its profile and curtailment left to the
+  optimiser);
+- grid upgrade: the connection beyond today's that a block of ``S`` MW at the year's
+  largest PUE needs, per MW, at the annualised upgrade cost;
 - heat revenue (negative): the heat the cooling recovers, within the network's offtake
   (its mean demand over ``S``), at the heat price, less a heat pump's electricity where
   the heat must be lifted.
@@ -44,6 +46,8 @@ import pandas as pd
 
 from planner.catalogue import Catalogue
 from planner.optimise import Plan
+from planner.optimise.assets import pue
+from planner.optimise.hourly import embedded_carbon_eur_per_mwh
 from planner.optimise.prepare import Prepared, prepare
 from planner.scenario import Scenario
 from planner.scenario.schema import FullYearCheck
@@ -102,6 +106,7 @@ def site_costs(plan: Plan, prepared: Prepared, catalogue: Catalogue) -> pd.DataF
     """The levelised cost of 1 MW of IT at every candidate site (module docstring).
 
     Index ``site``; columns ``country``, ``open``, ``cooling`` (cheapest allowed there),
+    ``pue_mean`` (its mean over the year),
     the :data:`PARTS` as ``<part>_eur_per_mw_year``, ``total_eur_per_mw_year``,
     ``above_cheapest_eur_per_mw_year``, ``rank``, ``plan_eur_per_mw_year`` (open sites:
     the plan's non-accelerator cost per MW of IT) and ``estimated_inputs``.
@@ -123,24 +128,27 @@ def site_costs(plan: Plan, prepared: Prepared, catalogue: Catalogue) -> pd.DataF
     allowed = [k for k in inp.cooling.index
                if not any((g, k) in inp.cooling_excluded for g in fleet)] or list(inp.cooling.index)
     carbon = inp.policy.carbon_price_eur_per_t
+    embedded = embedded_carbon_eur_per_mwh(fin)
     rows = {}
     for s in sites.index:
         prof = inp.profiles.xs(s, level="site")
         w = weights.reindex(prof.index).to_numpy(float)
-        grid = float(np.average(inp.price_factors.grid * prof["price_eur_per_mwh"].to_numpy(float)
-                                + carbon * prof["grid_co2_t_per_mwh"].to_numpy(float),
-                                weights=w))
+        hours = prepared.hourly[prepared.hourly["site"] == s]
+        grid = (inp.price_factors.grid * np.clip(hours["price_eur_per_mwh"].to_numpy(float)
+                                                 - embedded, 0.0, None)
+                + carbon * hours["grid_co2_g_per_kwh"].to_numpy(float) / 1e3)
         ppa = min(float(sites.at[s, "ppa_solar_eur_per_mwh"]),
                   float(sites.at[s, "ppa_wind_eur_per_mwh"]))
-        price = (1.0 - share) * grid + share * ppa
+        price = (1.0 - share) * float(grid.mean()) + share * ppa
         dh_mean = float(np.average(prof["dh_demand_frac"].to_numpy(float), weights=w))
+        temp = hours["temp_air_c"].to_numpy(float)
         best = None
         for k in allowed:
-            pue = inp.pue.xs((s, k), level=("site", "cooling"))
-            pue_mean = float(np.average(pue.to_numpy(float), weights=weights.reindex(
-                pue.index).to_numpy(float)))
-            peak = float(inp.pue_peak.get((s, k), pue_mean))
-            power = lf * HOURS * pue_mean * price
+            c = catalogue.cooling.loc[k]
+            hourly_pue = pue(temp, c["pue_min"], c["pue_threshold_c"], c["pue_slope_per_c"])
+            pue_mean, peak = float(hourly_pue.mean()), float(hourly_pue.max())
+            power = lf * float(((1.0 - share) * hourly_pue * grid + share * hourly_pue * ppa)
+                               .sum())
             need = max(0.0, peak - float(sites.at[s, "grid_mw_now"]) / size)
             upgrade = need * float(sites.at[s, "grid_upgrade_eur_per_mw_year"])
             recovered = float(inp.cooling.at[k, "heat_recovery_frac"]) * lf * HOURS
@@ -156,10 +164,10 @@ def site_costs(plan: Plan, prepared: Prepared, catalogue: Catalogue) -> pd.DataF
                      "grid_upgrade": upgrade, "heat_revenue": min(heat, 0.0)}
             total = sum(parts.values())
             if best is None or total < best[0]:
-                best = (total, k, parts)
-        total, k, parts = best
+                best = (total, k, parts, pue_mean)
+        total, k, parts, pue_mean = best
         rows[s] = {"country": sites.at[s, "country"], "open": bool(plan.sites.at[s, "open"])
-                   if s in plan.sites.index else False, "cooling": k,
+                   if s in plan.sites.index else False, "cooling": k, "pue_mean": pue_mean,
                    **{f"{p}_eur_per_mw_year": v for p, v in parts.items()},
                    "total_eur_per_mw_year": total}
     frame = pd.DataFrame.from_dict(rows, orient="index")

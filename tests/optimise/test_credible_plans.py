@@ -179,29 +179,6 @@ def test_emissions_recompute_from_the_plans_own_hours(catalogue):
     assert carbon == pytest.approx(scenario.policy.carbon_price_eur_per_t * tonnes, rel=1e-6)
 
 
-def test_site_screening_prices_a_mw_of_it_by_hand(catalogue):
-    # Kajaani never reaches direct liquid's 30 C threshold: PUE 1.08 every hour, so its
-    # grid energy per MW of IT is 1.08 x the sum of the hourly prices net of 23.45 EUR/MWh
-    from planner.optimise.screening import site_screening
-
-    scenario = _scenario("demo-small", catalogue)
-    table = site_screening(scenario, catalogue)
-    # demo-small asks for a 50 % share: half the energy at the cheaper PPA price
-    assert list(table["total_at_share_eur"]) == sorted(table["total_at_share_eur"])
-    parts = table[["building_eur", "cooling_eur", "grid_energy_eur", "carbon_eur"]].sum(axis=1)
-    np.testing.assert_allclose(parts, table["total_eur"])
-    k = table.loc["kajaani"]
-    hourly = prepare(scenario, catalogue).hourly
-    prices = hourly.loc[hourly["site"] == "kajaani", "price_eur_per_mwh"]
-    assert k["cooling"] == "direct_liquid" and k["pue_mean"] == pytest.approx(1.08)
-    assert k["grid_energy_eur"] == pytest.approx(1.08 * (prices - 23.45).clip(lower=0).sum())
-    assert k["carbon_eur"] > 0 and k["building_eur"] > 0
-    ppa = min(k["ppa_solar_eur_per_mwh"], k["ppa_wind_eur_per_mwh"])
-    assert k["total_at_share_eur"] == pytest.approx(
-        k["building_eur"] + k["cooling_eur"] + 0.5 * (k["grid_energy_eur"] + k["carbon_eur"])
-        + 0.5 * 8760 * 1.08 * ppa)
-
-
 def test_pooled_24_7_matching_is_labelled_as_such(catalogue):
     from planner.scenario.schema import Scenario
 

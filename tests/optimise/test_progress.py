@@ -35,7 +35,7 @@ def test_a_stop_keeps_the_best_plan_found_with_its_proven_gap(catalogue):
                  progress=progress)
     first = progress.snapshot()  # HiGHS' plan at the stop
     assert plan.status == "stopped" and plan.has_solution
-    assert plan.gap == pytest.approx(first.gap) and plan.gap > 0.01  # stopped short of 0
+    assert plan.gap == pytest.approx(first.gap) and plan.gap > 0  # stopped short of gap 0
     assert plan.kpis["tco_eur_per_year"] == pytest.approx(first.objective, rel=1e-6)
     assert any("stopped on request" in note for note in plan.explanation)
     assert plan.meta["full_year_check"]["holds"] is None  # the check was skipped, and says so

@@ -62,7 +62,7 @@ def test_draws_are_re_solved_on_the_built_model(kajaani_study):
     s = robust.summary
     # one batch for the base, one for the draws: two builds, every other solve re-uses
     assert s["solves_rebuilt"] == 2 and s["solves_re_used"] == 2 * DRAWS - 1
-    assert s["estimates_varied"] > 300 and "sites.grid_mw_max" in s["estimates_held"]
+    assert s["estimates_varied"] > 200 and "sites.grid_mw_max" in s["estimates_held"]
 
 
 def test_the_cli_prints_and_writes_the_summary(tmp_path):

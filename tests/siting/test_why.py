@@ -45,6 +45,25 @@ def test_every_candidate_site_has_its_parts_and_total(demo, catalogue):
                                                                      "plan_eur_per_mw_year"]
 
 
+def test_the_power_part_prices_every_hour_of_the_year_by_hand(demo, catalogue):
+    # Kajaani never reaches direct liquid's 30 C threshold: PUE 1.08 every hour, so its
+    # power per MW of IT is LF x 1.08 x sum_h((1 - f) grid_h + f PPA), grid_h the hourly
+    # price net of 23.45 EUR/MWh of embedded carbon plus the carbon price on the hour's CO2
+    scenario, plan = demo
+    prepared = prepare(scenario, catalogue)
+    why = explain(scenario, catalogue, plan, policies=False)
+    k = why.site_costs.loc["kajaani"]
+    hours = prepared.hourly[prepared.hourly["site"] == "kajaani"]
+    grid = ((hours["price_eur_per_mwh"] - 23.45).clip(lower=0)
+            + scenario.policy.carbon_price_eur_per_t * hours["grid_co2_g_per_kwh"] / 1e3)
+    f, lf = why.meta["renewable_share"], why.meta["load_factor"]
+    ppa = min(catalogue.countries.at["FI", "ppa_solar_eur_per_mwh"],
+              catalogue.countries.at["FI", "ppa_wind_eur_per_mwh"])
+    assert k["cooling"] == "direct_liquid" and k["pue_mean"] == pytest.approx(1.08)
+    assert k["power_eur_per_mw_year"] == pytest.approx(
+        lf * 1.08 * ((1 - f) * grid + f * ppa).sum(), rel=1e-7)
+
+
 def test_the_building_part_follows_the_build_cost_factor_by_hand(demo, catalogue, tmp_path):
     scenario, plan = demo
     def factor(value: float):
