@@ -131,6 +131,7 @@ def prepare_folder(sp: StudyPlan, folder: Path, restart: bool) -> dict[str, Any]
 
 class _LocalPool:
     def __init__(self, workers: int):
+        self.size = workers
         self.executor = ProcessPoolExecutor(max_workers=workers,
                                             mp_context=multiprocessing.get_context("spawn"))
 
@@ -336,9 +337,12 @@ def run_study(study_file: str | Path | StudyPlan, out: str | Path, workers: int 
             batches: dict[int, list[Variant]] = {}
             for v in pending:
                 batches.setdefault(v.batch, []).append(v)
+            wanted = min(n_workers, len(batches)) if not (scheduler or cluster) else n_workers
+            if pool is not None and isinstance(pool, _LocalPool) and pool.size < wanted:
+                pool.close()  # stage 1 needed fewer workers than stage 2 can use
+                pool = None
             if pool is None:
-                pool = _pool(min(n_workers, len(batches)) if not (scheduler or cluster)
-                             else n_workers, scheduler, cluster, sp.study.solver.threads)
+                pool = _pool(wanted, scheduler, cluster, sp.study.solver.threads)
             futures = {pool.submit(_task(folder, data_dir, use_reuse, save_plans, b)): b
                        for b in batches.values()}
             deaths: dict[str, int] = {}

@@ -96,3 +96,17 @@ def test_a_robustness_study_varies_nothing_else(tmp_path, catalogue):
                      "    values: [0, 100]\n")
     with pytest.raises(ScenarioError, match="varies the estimated inputs itself"):
         load_study(study, catalogue)
+
+
+def test_the_draws_use_every_worker_after_the_base_plan(tmp_path):
+    # stage 1 (the base plan) is one batch; the draws after it must not stay on one worker
+    from planner.study.store import read_results
+
+    study = tmp_path / "two.yaml"
+    study.write_text(f"study: two-workers\nbase: {SCENARIOS / 'demo-tiny.yaml'}\n"
+                     "set:\n  time.full_year_check: 'off'\nrobustness: {draws: 4}\n"
+                     "batch_size: 2\nsolver: {time_limit_s: 60}\n")
+    run_study(study, tmp_path / "out", workers=2)
+    results = read_results(tmp_path / "out")
+    workers = {r["worker"] for r in results.values() if r["role"] != "base"}
+    assert len(workers) == 2
