@@ -134,6 +134,7 @@ class WhatIf:
     error: str | None = None
     counter: _Counter = field(default_factory=_Counter)
     thread: threading.Thread | None = None
+    UNIT = "variants solved"  # what the progress line counts
 
     @classmethod
     def start(cls, scenario: Scenario, lever: str, values: list[float] | None = None,
@@ -172,7 +173,7 @@ class WhatIf:
         end = self.ended if self.ended is not None else time.monotonic()
         failed = f" ({c.failed} failed)" if c.failed else ""
         total = f" of {c.total}" if c.total else ""
-        return f"{c.done}{total} variants solved{failed}, {end - self.started:,.0f} s elapsed"
+        return f"{c.done}{total} {self.UNIT}{failed}, {end - self.started:,.0f} s elapsed"
 
     def results(self) -> pd.DataFrame:
         """The study table (:func:`planner.study.load`)."""
