@@ -338,3 +338,96 @@ def test_progress_cancel_compare_and_whatif_in_chromium_with_the_other_core_busy
         finally:
             browser.close()
     assert console_errors == []
+
+
+def test_why_robustness_and_alternatives_in_chromium(served, tmp_path):
+    """For the solved demo: the Why this plan view with its site table and the policies
+    priced, a robustness study of 2 draws, two alternatives found and compared."""
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = shots_dir(tmp_path)
+    url, _ = served
+    console_errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        main = page.locator('[data-testid="stMain"]')
+        try:
+            page.goto(url)
+            expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=60_000)
+            expect(page.locator(".geolayer .countries path").first).to_be_attached(
+                timeout=60_000)
+            settled(page)
+            page.get_by_role("button", name="Solve", exact=True).click()
+            expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs"))\
+                .to_contain_text("776", timeout=90_000)
+            settled(page)
+
+            page.get_by_role("button", name="Open the plan").click()
+            expect(page.get_by_role("button", name="Download Excel report")).to_be_visible(
+                timeout=30_000)
+            settled(page)
+            view = page.locator('[data-testid="stRadio"]').filter(has_text="View")
+            view.get_by_text("Why this plan", exact=True).click()
+            chart = page.locator(".js-plotly-plot").filter(
+                has_text="Levelised cost of 1 MW of IT by site and part")
+            expect(chart).to_be_visible(timeout=60_000)
+            settled(page)
+            sites = page.locator('[data-testid="stDataFrame"]').first
+            for text in ("bologna", "kajaani", "power"):
+                expect(sites).to_contain_text(text, timeout=10_000)
+            page.get_by_role("button", name="Price the policies").click()
+            expect(page.get_by_text("cost = TCO of the plan", exact=False)).to_be_visible(
+                timeout=90_000)
+            settled(page)
+            expect(page.locator('[data-testid="stDataFrame"]').nth(1)).to_contain_text(
+                "renewable share")
+            chart.scroll_into_view_if_needed()
+            shoot(page, shots, "why.png")
+
+            go(page, "Robustness")
+            form = page.locator('[data-testid="stForm"]')
+            expect(form).to_be_visible(timeout=30_000)
+            settled(page)
+            draws = form.get_by_label("draws", exact=True)
+            draws.fill("2")
+            draws.press("Tab")
+            form.get_by_role("button", name="Run the robustness study").click()
+            expect(main).to_contain_text("open in 100% of draws", timeout=180_000)
+            expect(main).to_contain_text("regret of the base siting")
+            expect(page.locator(".js-plotly-plot").filter(
+                has_text="Robustness: cost spread and regret")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("button", name="Study workbook (.xlsx)")).to_be_visible()
+            settled(page)
+            shoot(page, shots, "robustness.png")
+
+            go(page, "Alternatives")
+            form = page.locator('[data-testid="stForm"]')
+            expect(form).to_be_visible(timeout=30_000)
+            settled(page)
+            for label, value in (("cost slack [% of the optimum's TCO]", "5"),
+                                 ("alternatives", "2")):
+                box = form.get_by_label(label, exact=True)
+                box.fill(value)
+                box.press("Tab")
+            form.get_by_role("button", name="Find alternatives").click()
+            expect(main).to_contain_text("2 alternatives found within 5.0%", timeout=180_000)
+            expect(page.locator(".js-plotly-plot").filter(
+                has_text="Share of the IT nameplate by member state")).to_be_visible(
+                timeout=30_000)
+            settled(page)
+            shoot(page, shots, "alternatives.png")
+            page.get_by_role("button", name="Compare them with the optimum").click()
+            expect(page.get_by_role("heading", name="Compare plans")).to_be_visible(
+                timeout=30_000)
+            settled(page)
+            chosen = page.locator('[data-testid="stMultiSelect"]').inner_text()
+            assert "demo-small · alternative a01 (least in IT, +" in chosen, chosen
+            assert "alternative a02" in chosen, chosen
+            expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()
+    assert console_errors == []
