@@ -43,8 +43,7 @@ def formula_note(meta: dict) -> str:
 def write_why(ws: Worksheet, why: Why, meta: dict, page: Page) -> None:
     """Why this plan: the formula, the site table, the policy table and a stacked bar chart."""
     sites = tables.site_table(why.site_costs)
-    placed = write_table(ws, sites, "WhySites", row=3,
-                         widths={"estimated inputs": 30.0}, nowrap=frozenset({"estimated inputs"}))
+    placed = write_table(ws, sites, "WhySites", row=3, widths={"estimated inputs": 30.0})
     note(ws, 1, placed.last_col, formula_note(meta))
     ws.freeze_panes = "B4"
     row = placed.last_row + 3

@@ -385,6 +385,7 @@ def test_why_robustness_and_alternatives_in_chromium(served, tmp_path):
             expect(page.locator('[data-testid="stDataFrame"]').nth(1)).to_contain_text(
                 "renewable share")
             chart.scroll_into_view_if_needed()
+            page.mouse.move(0, 0)  # no tooltip over the picture
             shoot(page, shots, "why.png")
 
             go(page, "Robustness")
