@@ -20,9 +20,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from planner.catalogue import Catalogue
-from planner.errors import GigaplanError
 from planner.explorer.plans import scenario_of
-from planner.explorer.whatif import WhatIf, write_study
+from planner.explorer.whatif import WhatIf, run_guarded, write_study
 from planner.optimise import Plan
 from planner.scenario import Scenario
 from planner.siting import tables
@@ -206,14 +205,10 @@ class AlternativesRun:
     def _run(self, scenario: Scenario, catalogue: Catalogue) -> None:
         from planner.siting.alternatives import alternatives
 
-        try:
+        def work() -> None:
             self.found = alternatives(scenario, catalogue, slack=self.slack, count=self.count)
-        except GigaplanError as exc:
-            self.error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - shown in the explorer, not lost in a thread
-            self.error = f"the search stopped: {type(exc).__name__}: {exc}"
-        finally:
-            self.ended = time.monotonic()
+
+        run_guarded(self, work, "search")
 
     @property
     def done(self) -> bool:
