@@ -20,7 +20,7 @@ import planner
 from planner.catalogue import TABLES
 from planner.colours import accelerator_colours
 from planner.errors import GigaplanError
-from planner.explorer import compare, dispatch, figures, geo, kpis, whatif
+from planner.explorer import compare, dispatch, figures, geo, kpis, siting, whatif
 from planner.explorer.edit import (
     FIELDS,
     WORKLOAD_MODELS,
@@ -53,6 +53,7 @@ from planner.report.plan_tables import (
     throughput_table,
     workloads_table,
 )
+from planner.report.siting import alternatives_to_excel, formula_note
 from planner.report.used import used_inputs
 from planner.roofline.architecture import from_catalogue
 from planner.roofline.chart import roofline_figure, transformer_points
@@ -60,6 +61,8 @@ from planner.roofline.hardware import accelerator
 from planner.scenario import load_scenario_bytes, scenario_hash, to_yaml
 from planner.scenario.schema import Objective, Precision, RenewableMatching, Resolution
 from planner.scenario.summary import summarise
+from planner.siting import tables as siting_tables
+from planner.siting.why import plan_shape
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "demo-small.yaml"  # opened first: it solves in about 2 s
@@ -576,9 +579,39 @@ def assumptions_view(plan: planner.Plan, digest: str) -> None:
                  column_config={"url": st.column_config.LinkColumn("url")})
 
 
+@st.cache_data(max_entries=16, show_spinner="Costing 1 MW of IT at every candidate site...")
+def why_costs(digest: str, _plan: planner.Plan) -> pd.DataFrame:
+    """The plan's levelised cost per candidate site (cached by the plan's digest)."""
+    return siting.why_sites(_plan, catalogue())
+
+
+def why_view(plan: planner.Plan, digest: str) -> None:
+    """What 1 MW of IT costs at every candidate site, in parts; what each policy costs."""
+    costs = why_costs(digest, plan)
+    st.caption(formula_note(plan_shape(plan)))
+    st.dataframe(readable(siting_tables.site_table(costs)), hide_index=True)
+    show_figure(siting.parts_figure(costs), key=f"why_parts:{digest}")
+    st.markdown("**What the policies cost**")
+    priced = st.session_state.setdefault("why_policies", {})
+    if st.button("Price the policies", key=f"why_price:{digest}",
+                 help="re-solves the plan once with each policy the scenario sets relaxed"):
+        with st.spinner("Re-solving with each policy relaxed..."):
+            try:
+                priced[digest] = siting.price_policies(plan, catalogue())
+            except GigaplanError as exc:
+                show_error(exc)
+    if digest in priced:
+        if len(priced[digest]):
+            st.dataframe(readable(siting_tables.policy_table(priced[digest])), hide_index=True)
+            st.caption("cost = TCO of the plan - TCO with the policy relaxed; lowest and "
+                       "highest from the two solves' proven bounds.")
+        else:
+            st.info("The scenario sets no policy to price.")
+
+
 VIEWS = {"Map": map_view, "Fleet": fleet_view, "Energy": energy_view, "Cooling": cooling_view,
          "Costs": cost_view, "Workloads": workloads_view, "Full year": full_year_view,
-         "Roofline": roofline_view,
+         "Roofline": roofline_view, "Why this plan": why_view,
          "Assumptions and sources": assumptions_view}
 VIEWS_ORDER = list(VIEWS)
 
@@ -647,19 +680,29 @@ def roofline_page() -> None:
 # --- What-if ------------------------------------------------------------------------------
 
 
+def choose_plan(key: str) -> str:
+    """A solved plan of this session picked by its label; its digest."""
+    labels = {label: d for d, label in compare.plan_labels(plans()).items()}
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = list(labels)[-1]
+    return labels[st.selectbox("Around the scenario of the plan", list(labels), key=key)]
+
+
+def needs_a_plan(what: str) -> bool:
+    """True when a plan is solved; else a note and a way to the Scenario page."""
+    if plans():
+        return True
+    st.info(f"Solve a scenario first: {what}")
+    st.button("Go to Scenario", on_click=go_to, args=("Scenario",), key=f"go:{what}")
+    return False
+
+
 def whatif_page() -> None:
     """One lever over a range around a solved plan's scenario, run as a batch study."""
     st.header("What-if")
-    if not plans():
-        st.info("Solve a scenario first: a what-if varies one lever of a solved plan's "
-                "scenario.")
-        st.button("Go to Scenario", on_click=go_to, args=("Scenario",), key="whatif_go")
+    if not needs_a_plan("a what-if varies one lever of a solved plan's scenario."):
         return
-    labels = {label: d for d, label in compare.plan_labels(plans()).items()}
-    if st.session_state.get("whatif:plan") not in labels:
-        st.session_state["whatif:plan"] = list(labels)[-1]
-    chosen = st.selectbox("Around the scenario of the plan", list(labels), key="whatif:plan")
-    scenario = scenario_of(plans()[labels[chosen]])
+    scenario = scenario_of(plans()[choose_plan("whatif:plan")])
     lever = st.selectbox("Lever", [*whatif.LEVERS, whatif.PARETO], key="whatif:lever")
     with st.form("whatif_form"):
         values = points = None
@@ -697,20 +740,20 @@ def whatif_page() -> None:
                 time_limit_s=limit)
     job = st.session_state.get("whatif:job")
     if job is not None:
-        whatif_progress(job)
+        progress_line(job, "whatif", f"What-if of {job.lever} running on the study machinery")
         if job.done:
             whatif_results(job)
 
 
 @st.fragment(run_every=1.0)
-def whatif_progress(job: whatif.WhatIf) -> None:
-    """The what-if's progress, refreshed each second; the whole page redraws at its end."""
+def progress_line(job, page: str, what: str) -> None:
+    """A background run's progress, refreshed each second; the whole page redraws at its end."""
     if job.done:
-        if st.session_state.pop("whatif:running", False):
+        if st.session_state.pop(f"{page}:running", False):
             st.rerun()  # the whole page, to draw the results
         return
-    st.info(f"What-if of {job.lever} running on the study machinery: {job.line()}")
-    st.session_state["whatif:running"] = True
+    st.info(f"{what}: {job.line()}")
+    st.session_state[f"{page}:running"] = True
 
 
 def whatif_results(job: whatif.WhatIf) -> None:
@@ -735,8 +778,126 @@ def whatif_results(job: whatif.WhatIf) -> None:
                           "application/zip", key="whatif_zip")
 
 
+# --- Robustness and alternatives ----------------------------------------------------------
+
+
+def robustness_page() -> None:
+    """Draws of the estimated inputs around a plan's scenario: how often its siting holds."""
+    st.header("Robustness")
+    if not needs_a_plan("a robustness study draws the estimated inputs of a solved plan's "
+                        "scenario."):
+        return
+    scenario = scenario_of(plans()[choose_plan("robustness:plan")])
+    st.caption("Each draw re-prices the catalogue's estimated figures within their ranges and "
+               "is solved twice on the built model: with the base plan's sites fixed and "
+               "free. Regret = TCO with the base sites - the draw's least TCO.")
+    with st.form("robustness_form"):
+        left, right = st.columns(2)
+        draws = left.number_input("draws", 1, siting.MAX_DRAWS, siting.DEFAULT_DRAWS,
+                                  key="robustness:draws")
+        seed = right.number_input("seed", 0, 2**31 - 1, 2026, key="robustness:seed")
+        busy = st.session_state.get("robustness:job")
+        run = st.form_submit_button("Run the robustness study", type="primary",
+                                    disabled=busy is not None and not busy.done)
+    if run:
+        previous = st.session_state.get("robustness:job")
+        if previous is not None:
+            previous.discard()
+        st.session_state["robustness:job"] = siting.RobustnessRun.start_draws(
+            scenario, int(draws), int(seed))
+    job = st.session_state.get("robustness:job")
+    if job is not None:
+        progress_line(job, "robustness", f"Robustness study of {job.draws} draws running on "
+                      "the study machinery")
+        if job.done:
+            robustness_results(job)
+
+
+def robustness_results(job: siting.RobustnessRun) -> None:
+    """Open shares, choices, the cost spread and the regret; the study workbook."""
+    try:
+        if job.error:
+            raise ValueError(job.error)
+        robust = job.summary(catalogue())
+    except (GigaplanError, ValueError) as exc:
+        st.error(f"The robustness study did not run: {exc}")
+        return
+    st.success(f"Robustness study: {job.line()}")
+    st.markdown("\n".join(f"- {line}" for line in siting.robustness_lines(robust)))
+    st.markdown("**Sites: open share and IT capacity across the draws**")
+    st.dataframe(readable(siting_tables.robustness_sites_table(robust.sites)), hide_index=True)
+    show_figure(siting.spread_figure(robust), key="robustness_spread")
+    st.markdown("**Accelerator and cooling choices**")
+    st.dataframe(readable(siting_tables.choices_table(robust.choices)), hide_index=True)
+    st.markdown("**Draws**")
+    st.dataframe(readable(siting_tables.draws_table(robust.draws)), hide_index=True)
+    st.download_button("Study workbook (.xlsx)", job.robustness_workbook(catalogue()),
+                       "robustness.xlsx", XLSX_MIME, key="robustness_xlsx")
+
+
+def alternatives_page() -> None:
+    """Near-optimal plans that put the capacity elsewhere, added to the session's plans."""
+    st.header("Alternatives")
+    if not needs_a_plan("alternatives are searched around a solved plan's scenario."):
+        return
+    digest = choose_plan("alternatives:plan")
+    st.caption("Plans within a cost slack of the least-cost plan that move the IT capacity "
+               "between member states (least in each state the optimum uses, most in each "
+               "other, then random directions); repeats of a split already found are dropped.")
+    with st.form("alternatives_form"):
+        left, right = st.columns(2)
+        slack = left.number_input("cost slack [% of the optimum's TCO]", siting.MIN_SLACK_PCT,
+                                  siting.MAX_SLACK_PCT, 2.0, step=0.5, key="alternatives:slack")
+        count = right.number_input("alternatives", 1, siting.MAX_ALTERNATIVES, 4,
+                                   key="alternatives:count")
+        busy = st.session_state.get("alternatives:job")
+        run = st.form_submit_button("Find alternatives", type="primary",
+                                    disabled=busy is not None and not busy.done)
+    if run:
+        st.session_state["alternatives:job"] = siting.AlternativesRun.start(
+            scenario_of(plans()[digest]), catalogue(), slack / 100.0, int(count))
+        st.session_state["alternatives:of"] = digest
+    job = st.session_state.get("alternatives:job")
+    if job is not None:
+        progress_line(job, "alternatives", f"Alternatives of {job.name}")
+        if job.done:
+            alternatives_results(job, st.session_state["alternatives:of"])
+
+
+def alternatives_results(job: siting.AlternativesRun, digest: str) -> None:
+    """The plans side by side; the alternatives added to the plans Compare shows."""
+    if job.error:
+        st.error(f"No alternatives: {job.error}")
+        return
+    found = job.found
+    if st.session_state.get("alternatives:added") is not job:
+        added = siting.labelled_alternatives(found, digest)
+        plans().update(added)
+        st.session_state["alternatives:added"] = job
+        labels = compare.plan_labels(plans())
+        st.session_state["compare"] = [labels[digest], *(labels[k] for k in added)]
+    st.success(f"{job.line()}; they are in the Plan and Compare pages' lists.")
+    st.dataframe(readable(siting_tables.alternatives_table(found.summary)), hide_index=True)
+    show_figure(siting.share_figure(found.by_country), key="alternatives_share")
+    left, right = st.columns(2)
+    left.button("Compare them with the optimum", on_click=go_to, args=("Compare",),
+                key="alternatives_compare")
+    right.download_button("Alternatives workbook (.xlsx)", alternatives_workbook(found),
+                          "alternatives.xlsx", XLSX_MIME, key="alternatives_xlsx")
+
+
+def alternatives_workbook(found) -> bytes:
+    """The alternatives workbook (:func:`planner.report.siting.alternatives_to_excel`)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return alternatives_to_excel(found, Path(tmp) / "alternatives.xlsx").read_bytes()
+
+
 PAGES = {"Scenario": scenario_page, "Plan": plan_page, "Compare": compare_page,
-         "What-if": whatif_page, "Roofline": roofline_page, "Catalogue": catalogue_page}
+         "What-if": whatif_page, "Robustness": robustness_page,
+         "Alternatives": alternatives_page, "Roofline": roofline_page,
+         "Catalogue": catalogue_page}
 
 
 @st.fragment(run_every=1.0)
@@ -752,7 +913,8 @@ def running_solve() -> None:
 def keep_widget_state() -> None:
     """Keep edits and choices while their page is hidden (Streamlit drops unseen widgets)."""
     for key in list(st.session_state.keys()):
-        if key in PERSISTENT or str(key).startswith(("edit:", "whatif:")):
+        if key in PERSISTENT or str(key).startswith(("edit:", "whatif:", "robustness:",
+                                                              "alternatives:")):
             st.session_state[key] = st.session_state[key]
 
 

@@ -14,7 +14,8 @@ from planner.errors import UsageError
 
 EXIT_INFEASIBLE = 3
 SCENARIO_SUFFIXES = (".yaml", ".yml")
-KINDS = "a plan folder (plan.json), a study folder (study.json) or a scenario file (.yaml)"
+KINDS = ("a plan folder (plan.json), a study folder (study.json), an alternatives folder "
+         "(alternatives.json) or a scenario file (.yaml)")
 
 
 def command(path: Annotated[Path, typer.Argument(help="plan folder (from `gigaplan solve --out`), "
@@ -58,23 +59,30 @@ def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float 
     check_time_limit(time_limit)
     from planner.catalogue import load_catalogue
     from planner.optimise import load_plan, solve
-    from planner.report import study_to_excel, to_excel
+    from planner.report import to_excel
     from planner.scenario import load_scenario
 
     if kind == "study":
-        from planner.study import load  # the study package is imported only when needed
-
-        study_to_excel(load(path), xlsx)
-        out.print(f"study workbook written to {xlsx}", markup=False)
+        _study(path, xlsx, data)
         return "optimal"
     catalogue = load_catalogue(data)
+    if kind == "alternatives":
+        from planner.report.siting import alternatives_to_excel
+        from planner.siting.alternatives import load_alternatives
+
+        alternatives_to_excel(load_alternatives(path, plans=False), xlsx)
+        out.print(f"alternatives workbook written to {xlsx}", markup=False)
+        return "optimal"
+    why = None
     if kind == "plan":
-        plan = load_plan(path)
+        from planner.siting.why import load_why
+
+        plan, why = load_plan(path), load_why(path)
     else:  # solved with its progress on stderr; Ctrl-C keeps the best plan found
         with watched_solve(path.stem, quiet) as run:
             plan = run(lambda progress: solve(load_scenario(path, catalogue), catalogue,
                                               time_limit, progress=progress))
-    to_excel(plan, xlsx, catalogue)
+    to_excel(plan, xlsx, catalogue, why=why)
     if plan.explanation:
         err.print(f"{plan.status}:", markup=False)
         for line in plan.explanation:
@@ -84,15 +92,31 @@ def _report(path: Path, xlsx: Path | None, data: Path | None, time_limit: float 
     return plan.status
 
 
+def _study(path: Path, xlsx: Path, data: Path | None) -> None:
+    """The study workbook; a robustness study's with its Robustness and Draws sheets."""
+    from planner.report import study_to_excel
+    from planner.study import load  # the study package is imported only when needed
+    from planner.study.store import read_header
+
+    robustness = None
+    if read_header(path).get("kind") == "robustness":
+        from planner.catalogue import load_catalogue
+        from planner.study.robustness import summarise
+
+        robustness = summarise(path, load_catalogue(data))
+    study_to_excel(load(path), xlsx, robustness)
+    out.print(f"study workbook written to {xlsx}", markup=False)
+
+
 def _kind(path: Path) -> str:
-    """``plan``, ``study`` or ``scenario``: what PATH holds."""
+    """``plan``, ``study``, ``alternatives`` or ``scenario``: what PATH holds."""
     if path.is_dir():
-        if (path / "plan.json").is_file():
-            return "plan"
-        if (path / "study.json").is_file():
-            return "study"
-        raise UsageError.single("folder holds neither plan.json nor study.json", file=str(path),
-                                allowed=KINDS)
+        for kind, marker in (("plan", "plan.json"), ("study", "study.json"),
+                             ("alternatives", "alternatives.json")):
+            if (path / marker).is_file():
+                return kind
+        raise UsageError.single("folder holds none of plan.json, study.json, "
+                                "alternatives.json", file=str(path), allowed=KINDS)
     if not path.exists():
         raise UsageError.single("not found", file=str(path), allowed=KINDS)
     if path.suffix.lower() not in SCENARIO_SUFFIXES:

@@ -74,11 +74,15 @@ def plan_labels(plans: Mapping[str, Plan]) -> dict[str, str]:
     it changed against the first plan of that name (``demo-small: carbon price 300
     EUR/tCO2``).
 
+    A plan whose ``meta["explorer_label"]`` is set (an alternative) keeps that label.
     Labels stay unique: two plans that read the same get their scenario hash appended.
     """
     first: dict[str, Plan] = {}
     labels: dict[str, str] = {}
     for key, plan in plans.items():
+        if plan.meta.get("explorer_label"):  # named where it was made (an alternative)
+            labels[key] = str(plan.meta["explorer_label"])
+            continue
         name = str(plan.meta.get("scenario", "?"))
         reference = first.setdefault(name, plan)
         changes = changes_against(plan, reference) if plan is not reference else []

@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +112,22 @@ def write_study(folder: Path, scenario: Scenario, spec: dict) -> Path:
     return path
 
 
+def run_guarded(job, work: Callable[[], object], what: str) -> None:
+    """Run ``work()`` for a background ``job``, its end time and any error kept on it.
+
+    The error is kept in words on ``job.error`` (shown in the explorer, not lost in a
+    thread); ``job.ended`` is set at the end either way.
+    """
+    try:
+        work()
+    except GigaplanError as exc:
+        job.error = str(exc)
+    except Exception as exc:  # noqa: BLE001
+        job.error = f"the {what} stopped: {type(exc).__name__}: {exc}"
+    finally:
+        job.ended = time.monotonic()
+
+
 class _Counter(Progress):
     def __init__(self) -> None:
         self.total = self.done = self.failed = 0
@@ -134,6 +151,7 @@ class WhatIf:
     error: str | None = None
     counter: _Counter = field(default_factory=_Counter)
     thread: threading.Thread | None = None
+    UNIT = "variants solved"  # what the progress line counts
 
     @classmethod
     def start(cls, scenario: Scenario, lever: str, values: list[float] | None = None,
@@ -152,14 +170,8 @@ class WhatIf:
         return job
 
     def _run(self, study_file: Path) -> None:
-        try:
-            run_study(study_file, self.folder / "out", workers=WORKERS, progress=self.counter)
-        except GigaplanError as exc:
-            self.error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - shown in the explorer, not lost in a thread
-            self.error = f"the study stopped: {type(exc).__name__}: {exc}"
-        finally:
-            self.ended = time.monotonic()
+        run_guarded(self, lambda: run_study(study_file, self.folder / "out", workers=WORKERS,
+                                            progress=self.counter), "study")
 
     @property
     def done(self) -> bool:
@@ -172,7 +184,7 @@ class WhatIf:
         end = self.ended if self.ended is not None else time.monotonic()
         failed = f" ({c.failed} failed)" if c.failed else ""
         total = f" of {c.total}" if c.total else ""
-        return f"{c.done}{total} variants solved{failed}, {end - self.started:,.0f} s elapsed"
+        return f"{c.done}{total} {self.UNIT}{failed}, {end - self.started:,.0f} s elapsed"
 
     def results(self) -> pd.DataFrame:
         """The study table (:func:`planner.study.load`)."""

@@ -160,6 +160,18 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, name: str, row: int = 1, col
     return Placed(row, col, last_row, last_col, tuple(headers))
 
 
+def note(ws: Worksheet, row: int, last_col: int, text: str) -> None:
+    """A line of text across columns A to ``last_col``, wrapped there.
+
+    Text running on to the right would widen the printed page.
+    """
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    put(ws, row, 1, text).alignment = WRAP
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 13.0
+                for c in range(1, last_col + 1))
+    ws.row_dimensions[row].height = row_height_pt(wrapped_lines(text, width))
+
+
 LINE_PT = 12.75  # a line of 10 pt Arial: Excel's and LibreOffice's default row height
 
 

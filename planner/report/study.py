@@ -16,6 +16,7 @@ from planner.report import charts
 from planner.report.labels import KPI_LABELS, column_label, split_label
 from planner.report.printing import Page, page_break_before, set_up
 from planner.report.sheet import Placed, check_target, new_workbook, put, save, write_table
+from planner.report.siting import ROBUSTNESS_SHEETS, write_robustness
 
 SOLVED = ("optimal", "time_limit", "stopped")
 CHART_KPIS = ("tco_eur_per_year", "eur_per_gpu_hour", "emissions_t_per_year")
@@ -28,7 +29,7 @@ CHARTS_ACROSS, CHART_ROWS_PER_PAGE = 2, 1
 (two rows run over an A4 landscape page at that scale)."""
 
 
-def study_to_excel(results: pd.DataFrame, path: Path | str) -> Path:
+def study_to_excel(results: pd.DataFrame, path: Path | str, robustness=None) -> Path:
     """Write a batch study's workbook: Summary, Results, Failures and Charts.
 
     ``results`` has one row per variant (``variant``, ``status``, ``reason``, the
@@ -37,6 +38,8 @@ def study_to_excel(results: pd.DataFrame, path: Path | str) -> Path:
     (``study``: name, description, base, definition hash, seed, created, kind).
     Charts plot TCO, cost per GPU-hour and emissions against each numeric varied
     parameter (the first four), and emissions against TCO for a ``pareto`` study.
+    ``robustness`` (:func:`planner.study.robustness.summarise` of a robustness study)
+    adds the Robustness and Draws sheets after Summary.
     """
     check_target(path)
     attrs = results.attrs
@@ -60,7 +63,13 @@ def study_to_excel(results: pd.DataFrame, path: Path | str) -> Path:
     _charts(wb.create_sheet("Charts"), ws, placed, results, labels, varied,
             study.get("kind") == "pareto")
     page = Page(str(study.get("name", "")), datetime.now(UTC).date().isoformat())
+    if robustness is not None:
+        write_robustness(wb, robustness, page)
+        for target, name in enumerate(ROBUSTNESS_SHEETS, start=1):  # after Summary
+            wb.move_sheet(name, target - wb.sheetnames.index(name))
     for sheet in wb.worksheets:
+        if sheet.title in ROBUSTNESS_SHEETS:
+            continue  # set up by write_robustness
         set_up(sheet, page.scenario, page.date, what="study",
                title_rows=None if sheet.title == "Charts" else "1:1",
                title_cols="A:A" if sheet.title == "Results" else None)

@@ -21,17 +21,17 @@ from planner.report.board_sheet import write_board
 from planner.report.labels import is_year, number_format
 from planner.report.printing import Page, header_text, one_page_if_it_fits, place_chart, set_up
 from planner.report.sheet import (
-    WRAP,
     Placed,
     check_target,
     new_workbook,
+    note,
     put,
-    row_height_pt,
     save,
-    wrapped_lines,
     write_table,
 )
+from planner.report.siting import WHY_SHEET, write_why
 from planner.report.used import Used, used_inputs
+from planner.siting.why import Why, plan_shape
 
 SHEETS = ("Board summary", "Summary", "Sites", "Site supply", "Site inputs", "Fleet",
           "Throughput", "Energy", "Dispatch", "Cooling", "Costs", "Costs by site", "Cash flow",
@@ -40,7 +40,8 @@ NO_SOLUTION_SHEETS = ("Summary", "Assumptions", "Sources", "Run metadata")
 BOLD = Font(name="Arial", sz=10, bold=True)
 
 
-def to_excel(plan: Plan, path: Path | str, catalogue: Catalogue | None = None) -> Path:
+def to_excel(plan: Plan, path: Path | str, catalogue: Catalogue | None = None,
+             why: Why | None = None) -> Path:
     """Write the plan's Excel report to ``path`` (``.xlsx``) and return the path.
 
     A plan with a solution gets all sheets (:data:`SHEETS`): a one-page Board summary
@@ -49,19 +50,21 @@ def to_excel(plan: Plan, path: Path | str, catalogue: Catalogue | None = None) -
     metadata last. A plan without one (infeasible, solver error) gets
     :data:`NO_SOLUTION_SHEETS`, Summary with the reasons. ``catalogue`` (loaded when
     omitted) supplies the assumptions' figures and provenance; Summary warns when it is
-    not the data version the plan was solved with. Every sheet is set up to print
+    not the data version the plan was solved with. ``why``
+    (:func:`planner.siting.why.explain` or ``load_why``) adds a "Why this plan" sheet after
+    Costs by site. Every sheet is set up to print
     (:mod:`planner.report.printing`). Written atomically.
     """
     check_target(path)
     catalogue = catalogue if catalogue is not None else load_catalogue()
-    wb = _workbook(plan, catalogue)
+    wb = _workbook(plan, catalogue, why)
     for ws in wb.worksheets:
         if ws._charts and ws.title != "Board summary":
             one_page_if_it_fits(ws)
     return save(wb, path)
 
 
-def _workbook(plan: Plan, catalogue: Catalogue):
+def _workbook(plan: Plan, catalogue: Catalogue, why: Why | None = None):
     """The workbook of ``plan``, every sheet laid out and set up to print."""
     used = used_inputs(plan, catalogue)
     wb = new_workbook()
@@ -82,6 +85,8 @@ def _workbook(plan: Plan, catalogue: Catalogue):
         by_site, by_item = plan_tables.cost_tables(plan, catalogue, used)
         _costs(wb.create_sheet("Costs"), by_item, page)
         _tall(wb.create_sheet("Costs by site"), by_site, "Costs", page, key="A:A")
+        if why is not None:
+            write_why(wb.create_sheet(WHY_SHEET), why, why.meta or plan_shape(plan), page)
         _cash_flow(wb.create_sheet("Cash flow"), plan, used, page)
         _tall(wb.create_sheet("Workloads"), plan_tables.workloads_table(plan, used), "Workloads",
               page, key="A:A")
@@ -112,18 +117,6 @@ def _tall(ws: Worksheet, frame, name: str, page: Page, key: str | None = None,
 def _chart_at(ws: Worksheet, chart, row: int) -> None:
     """Anchor ``chart`` in column A at ``row``, on a new printed page unless it fits below."""
     place_chart(ws, chart, row)
-
-
-def _note(ws: Worksheet, row: int, last_col: int, text: str) -> None:
-    """A line of text across columns A to ``last_col``, wrapped there.
-
-    Text running on to the right would widen the printed page.
-    """
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    put(ws, row, 1, text).alignment = WRAP
-    width = sum(ws.column_dimensions[get_column_letter(c)].width or 13.0
-                for c in range(1, last_col + 1))
-    ws.row_dimensions[row].height = row_height_pt(wrapped_lines(text, width))
 
 
 def _beside(ws: Worksheet, left: Placed, chars: int = charts.CHART_WIDTH_CHARS) -> int:
@@ -231,17 +224,17 @@ def _full_year(ws: Worksheet, plan: Plan, page: Page) -> None:
     row = _below(placed, gap=2)
     check = plan.meta.get("full_year_check", {})
     if not len(plan.check):
-        _note(ws, row, placed.last_col, "The plan was not checked on the full year "
+        note(ws, row, placed.last_col, "The plan was not checked on the full year "
               "(time.full_year_check: off, "
             "or the plan was solved on all 8760 hours).")
         return
     verdict = "holds on the full year" if not plan.check_breaks else "breaks on the full year"
     put(ws, row, 1, f"The plan {verdict}.").font = BOLD
     for i, text in enumerate(plan.check_breaks, start=1):
-        _note(ws, row + i, placed.last_col, text)
+        note(ws, row + i, placed.last_col, text)
     row += len(plan.check_breaks) + 2
     for i, step in enumerate(check.get("repair_rounds", [])):
-        _note(ws, row + i, placed.last_col, f"repair {i + 1}: {step.get('repair', '')}"
+        note(ws, row + i, placed.last_col, f"repair {i + 1}: {step.get('repair', '')}"
             + (f"; then {'; '.join(step['breaks'])}" if step.get("breaks") else "; then it holds"))
 
 
@@ -260,7 +253,7 @@ def _costs(ws: Worksheet, by_item, page: Page) -> None:
         letter = get_column_letter(col)
         formula = ws.cell(row=totals + 1, column=col, value=f"=SUM({letter}{first}:{letter}{last})")
         formula.number_format = fmt
-    _note(ws, totals + 2, items.last_col, "The annual-cost total is the TCO on the Summary sheet; "
+    note(ws, totals + 2, items.last_col, "The annual-cost total is the TCO on the Summary sheet; "
         "annualised capex = capex x capital recovery factor (discount rate, asset life).")
     chart = charts.bar_chart(ws, items, "item", [plan_tables.ANNUAL],
                              "Annual cost by item [EUR/yr]", "EUR/yr", horizontal=True)
@@ -282,7 +275,7 @@ def _cash_flow(ws: Worksheet, plan: Plan, used: Used, page: Page) -> None:
     for i, (text, value) in enumerate(lines):
         put(ws, row + i, 1, text).font = BOLD
         put(ws, row + i, 2, value, "#,##0.000" if "factor [" in text else "#,##0")
-    _note(ws, row + 3, placed.last_col, "Capex in year 0; each asset renewed at the end of its "
+    note(ws, row + 3, placed.last_col, "Capex in year 0; each asset renewed at the end of its "
           "economic life; "
         "salvage = the capital annuities left after the horizon, discounted to it; operating "
         "cost = annual cost less capital annuities (docs/model.md, Lifetime finance).")

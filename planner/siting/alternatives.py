@@ -236,3 +236,27 @@ def _tables(plans: dict[str, Plan], labels: dict[str, str], tco: float
                                "it_share_frac": float(share.get(c, 0.0)),
                                "served_mw": float(served.get(c, 0.0))})
     return pd.DataFrame(rows), pd.DataFrame(split_rows)
+
+
+def load_alternatives(folder: Path | str, plans: bool = True) -> Alternatives:
+    """The Alternatives written by :meth:`Alternatives.save` (``plans=False``: tables only).
+
+    Raises
+    ------
+    UsageError
+        When the folder holds no ``alternatives.json``.
+    """
+    from planner.optimise import load_plan
+
+    folder = Path(folder)
+    path = folder / "alternatives.json"
+    if not path.is_file():
+        raise UsageError.single("holds no alternatives.json", file=str(folder))
+    payload = json.loads(path.read_text())
+    summary = pd.DataFrame(payload.get("summary", []))
+    loaded = {}
+    if plans:
+        loaded = {name: load_plan(folder / "plans" / name) for name in summary["plan"]
+                  if (folder / "plans" / name / "plan.json").is_file()}
+    return Alternatives(loaded, summary, pd.DataFrame(payload.get("by_country", [])),
+                        payload.get("meta", {}))

@@ -53,3 +53,124 @@ def alternatives_table(summary: pd.DataFrame) -> pd.DataFrame:
         "renewable share [%]": (100 * summary["renewable_share"]).round(1),
         "sites": summary["open_sites"].str.replace(";", ", "),
         "differs in": summary["differs_in"].str.replace(";", ", ")})
+
+
+def _m(values: pd.Series, decimals: int = 3) -> pd.Series:
+    """EUR to M EUR, rounded."""
+    return (pd.to_numeric(values, errors="coerce") / 1e6).round(decimals)
+
+
+def _pct(values: pd.Series, decimals: int = 1) -> pd.Series:
+    return (100 * pd.to_numeric(values, errors="coerce")).round(decimals)
+
+
+def robustness_summary_table(summary: dict) -> pd.DataFrame:
+    """The robustness study's figures as item, value, unit."""
+    m = 1e-6
+    def money(key: str) -> float | None:
+        value = summary.get(key)
+        return None if value is None else float(value) * m
+    rows = [("draws", summary.get("draws"), "draws"),
+            ("draws solved", summary.get("draws_solved"), "draws"),
+            ("base plan sites", ", ".join(summary.get("base_open_sites", [])), ""),
+            ("draws with the base plan's sites", None if summary.get(
+                "draws_with_base_sites_frac") is None else 100 * summary[
+                "draws_with_base_sites_frac"], "%"),
+            ("draws the base sites cannot hold", summary.get("draws_base_sites_infeasible"),
+             "draws"),
+            ("TCO of the base plan", money("base_tco_eur_per_year"), "M EUR/yr")]
+    rows += [(f"TCO of the draws, {q}", money(f"tco_{key}_eur_per_year"), "M EUR/yr")
+             for q, key in (("lowest", "min"), ("5th percentile", "p5"),
+                            ("median", "median"), ("95th percentile", "p95"),
+                            ("highest", "max"))]
+    rows += [("regret of the base siting, mean", money("regret_mean_eur_per_year"), "M EUR/yr"),
+             ("regret of the base siting, highest", money("regret_max_eur_per_year"), "M EUR/yr"),
+             ("regret of the base siting, highest share of TCO", None if summary.get(
+                 "regret_max_frac") is None else 100 * summary["regret_max_frac"], "%"),
+             ("estimated figures varied", summary.get("estimates_varied"), "figures"),
+             ("solves (re-used model / rebuilt)",
+              f"{summary.get('solves_re_used', 0)} / {summary.get('solves_rebuilt', 0)}", "")]
+    return pd.DataFrame(rows, columns=["item", "value", "unit"])
+
+
+def robustness_sites_table(sites: pd.DataFrame) -> pd.DataFrame:
+    """One row a site opened in the base plan or a draw: open share and IT capacity range."""
+    return pd.DataFrame({
+        "site": sites["site"], "member state": sites["country"],
+        "in the base plan": sites["open_in_base"].map({True: "yes", False: "no"}),
+        "open in draws [%]": _pct(sites["open_share_frac"]),
+        "IT, base plan [MW]": sites["it_mw_base"].round(3),
+        "IT, lowest [MW]": sites["it_mw_min"].round(3),
+        "IT, median [MW]": sites["it_mw_median"].round(3),
+        "IT, highest [MW]": sites["it_mw_max"].round(3)})
+
+
+def choices_table(choices: pd.DataFrame) -> pd.DataFrame:
+    """Accelerator and cooling choices: in the base plan, share of draws making them."""
+    return pd.DataFrame({
+        "kind": choices["kind"], "site": choices["site"], "choice": choices["choice"],
+        "in the base plan": choices["in_base"].map({True: "yes", False: "no"}),
+        "draws [%]": _pct(choices["draws_frac"]),
+        "draws with the site open [%]": _pct(choices["share_of_draws_open_frac"]),
+        "GPUs, base plan": choices["gpus_base"], "GPUs, fewest": choices["gpus_min"],
+        "GPUs, most": choices["gpus_max"]})
+
+
+def draws_table(draws: pd.DataFrame) -> pd.DataFrame:
+    """One row a draw: its optimum, the base sites' cost in it and the regret."""
+    return pd.DataFrame({
+        "draw": draws["draw"], "status": draws["status"],
+        "TCO [M EUR/yr]": _m(draws["tco_eur_per_year"]),
+        "TCO with the base sites [M EUR/yr]": _m(draws["tco_base_sites_eur_per_year"]),
+        "regret [M EUR/yr]": _m(draws["regret_eur_per_year"], 4),
+        "regret [%]": _pct(draws["regret_frac"], 2),
+        "sites": draws["open_sites"].fillna("").str.replace(";", ", "),
+        "same sites as the base plan": draws["same_sites_as_base"].map(
+            {True: "yes", False: "no"}),
+        "gap [%]": _pct(draws["gap_frac"], 2), "base sites status": draws["base_sites_status"]})
+
+
+SIDE_BY_SIDE = (("direction", "direction", ""),
+                ("TCO", "tco_eur_per_year", "M EUR/yr"),
+                ("TCO above the optimum", "tco_above_optimum_frac", "%"),
+                ("capex", "capex_eur", "M EUR"),
+                ("GPUs", "gpus", "GPUs"),
+                ("cost per GPU-hour", "eur_per_gpu_hour", "EUR/GPU-h"),
+                ("IT nameplate", "it_mw", "MW"),
+                ("emissions", "emissions_t_per_year", "t CO2/yr"),
+                ("renewable share", "renewable_share", "%"),
+                ("sites open", "sites_open", "sites"),
+                ("sites", "open_sites", ""),
+                ("member states", "member_states", ""),
+                ("differs in", "differs_in", ""),
+                ("gap", "gap_frac", "%"))
+"""Rows of the side-by-side table: label, summary column, unit shown."""
+_SCALE = {"M EUR/yr": 1e-6, "M EUR": 1e-6, "%": 100.0}
+
+
+def alternatives_side_by_side(summary: pd.DataFrame) -> pd.DataFrame:
+    """The plans side by side: a row an item (with its unit), a column a plan."""
+    rows = []
+    for label, column, unit in SIDE_BY_SIDE:
+        values = summary[column] if column in summary else pd.Series([None] * len(summary))
+        out = []
+        for value in values:
+            if isinstance(value, str) or value is None or pd.isna(value):
+                out.append("" if value is None or (not isinstance(value, str) and pd.isna(value))
+                           else value.replace(";", ", "))
+            else:
+                out.append(round(float(value) * _SCALE.get(unit, 1.0), 4))
+        rows.append([label, unit, *out])
+    return pd.DataFrame(rows, columns=["item", "unit", *summary["plan"].astype(str)])
+
+
+def share_by_country_table(by_country: pd.DataFrame, column: str = "it_share_frac"
+                           ) -> pd.DataFrame:
+    """A row a plan, a column a member state: its share of the IT nameplate [%] (or MW)."""
+    wide = by_country.pivot_table(index="plan", columns="country", values=column,
+                                  aggfunc="sum", sort=False).fillna(0.0)
+    wide = wide[sorted(wide.columns)]
+    scale, unit = (100.0, "%") if column.endswith("_frac") else (1.0, "MW")
+    frame = (wide * scale).round(2 if unit == "%" else 4)
+    frame.columns = [f"{c} [{unit}]" for c in frame.columns]
+    return frame.reset_index()

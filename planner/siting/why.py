@@ -282,3 +282,24 @@ def _solve(scenario: Scenario, catalogue: Catalogue) -> Plan:
     from planner.optimise import solve
 
     return solve(scenario, catalogue)
+
+
+def load_why(folder: Path | str) -> Why | None:
+    """The Why of a plan folder (``why_sites.csv``, ``why_policies.csv``), or None.
+
+    ``meta`` is empty: the files do not hold it (:func:`plan_shape` recomputes it).
+    """
+    folder = Path(folder)
+    if not (folder / "why_sites.csv").is_file():
+        return None
+    sites = pd.read_csv(folder / "why_sites.csv", index_col="site",
+                        keep_default_na=False, na_values=[""])
+    sites["estimated_inputs"] = sites["estimated_inputs"].fillna("").astype(str)
+    sites["open"] = sites["open"].astype(str).str.lower().eq("true")
+    path = folder / "why_policies.csv"
+    policies = pd.read_csv(path) if path.is_file() and path.stat().st_size else pd.DataFrame(
+        columns=_POLICY_COLUMNS)
+    if "binding" in policies:
+        policies["binding"] = policies["binding"].map(
+            lambda v: None if pd.isna(v) else str(v).lower() == "true").astype(object)
+    return Why(sites, policies, {})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -219,6 +220,30 @@ def flagship_at_gap_zero(catalogue) -> bytes:
     return to_yaml(scenario).encode()
 
 
+@contextmanager
+def demo_page(url: str):
+    """Chromium on the explorer, the small demo's first map drawn; yields the page and the
+    console errors collected (the outlines loaded first: leaving before can trip a
+    plotly.js race)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    console_errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        try:
+            page.goto(url)
+            expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=60_000)
+            expect(page.locator(".geolayer .countries path").first).to_be_attached(
+                timeout=60_000)
+            settled(page)
+            yield page, console_errors
+        finally:
+            browser.close()
+
+
 def go(page, name: str) -> None:
     """Open a page of the explorer from the sidebar."""
     page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').get_by_text(
@@ -229,112 +254,179 @@ def test_progress_cancel_compare_and_whatif_in_chromium_with_the_other_core_busy
         served, busy_core, catalogue, tmp_path):
     """Progress with phase and gap on two pages, Cancel keeping HiGHS' best plan, Compare
     naming plans by what changed, a what-if of 5 carbon prices drawn; no console error."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = shots_dir(tmp_path)
     url, _ = served
-    console_errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: console_errors.append(str(e)))
-        try:
-            page.goto(url)
-            expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=60_000)
-            # the first map's outlines loaded (leaving before can trip a plotly.js race)
-            expect(page.locator(".geolayer .countries path").first).to_be_attached(
-                timeout=60_000)
-            settled(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-                files=[{"name": "flagship-gap0.yaml", "mimeType": "application/x-yaml",
-                        "buffer": flagship_at_gap_zero(catalogue)}])
-            expect(page.get_by_role("heading", name="flagship-gap0")).to_be_visible(
-                timeout=60_000)
-            settled(page)
-            page.get_by_role("button", name="Solve", exact=True).click()
-            # the solve bar on the Scenario page: the phase, then HiGHS' best plan and gap
-            bar = page.locator('[data-testid="stProgress"]')
-            expect(bar).to_contain_text("building the model", timeout=60_000)
-            expect(bar).to_contain_text("proven gap", timeout=240_000)
-            shoot(page, shots, "solve-progress.png")
-            # another page: the sidebar shows the same solve, refreshed, with its Cancel
-            go(page, "Compare")
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            expect(sidebar).to_contain_text("Solving flagship-gap0", timeout=30_000)
-            expect(sidebar).to_contain_text("proven gap", timeout=30_000)
-            expect(sidebar).to_contain_text("HiGHS branch and bound")
-            shoot(page, shots, "solve-progress-sidebar.png")
-            # Cancel, and see it taken before leaving the page: a click that reaches the
-            # sidebar's fragment while it refreshes (each second), or just before a page
-            # switch, can be dropped by Streamlit (a CI run lost one); a user sees the
-            # solve still running and clicks again, as this does
-            for _ in range(3):
-                sidebar.get_by_role("button", name="Cancel the solve").click()
-                try:
-                    expect(sidebar).not_to_contain_text("Solving flagship-gap0",
-                                                        timeout=20_000)
-                    break
-                except AssertionError:
-                    continue
-            go(page, "Scenario")
-            status = page.get_by_role("heading", name="stopped on request; best plan found")
-            expect(status).to_be_visible(timeout=180_000)
-            expect(status).to_contain_text("proven gap")
-            expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs")).to_be_visible()
-            settled(page)
+    with demo_page(url) as (page, console_errors):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            files=[{"name": "flagship-gap0.yaml", "mimeType": "application/x-yaml",
+                    "buffer": flagship_at_gap_zero(catalogue)}])
+        expect(page.get_by_role("heading", name="flagship-gap0")).to_be_visible(
+            timeout=60_000)
+        settled(page)
+        page.get_by_role("button", name="Solve", exact=True).click()
+        # the solve bar on the Scenario page: the phase, then HiGHS' best plan and gap
+        bar = page.locator('[data-testid="stProgress"]')
+        expect(bar).to_contain_text("building the model", timeout=60_000)
+        expect(bar).to_contain_text("proven gap", timeout=240_000)
+        shoot(page, shots, "solve-progress.png")
+        # another page: the sidebar shows the same solve, refreshed, with its Cancel
+        go(page, "Compare")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        expect(sidebar).to_contain_text("Solving flagship-gap0", timeout=30_000)
+        expect(sidebar).to_contain_text("proven gap", timeout=30_000)
+        expect(sidebar).to_contain_text("HiGHS branch and bound")
+        shoot(page, shots, "solve-progress-sidebar.png")
+        # Cancel, and see it taken before leaving the page: a click that reaches the
+        # sidebar's fragment while it refreshes (each second), or just before a page
+        # switch, can be dropped by Streamlit (a CI run lost one); a user sees the
+        # solve still running and clicks again, as this does
+        for _ in range(3):
+            sidebar.get_by_role("button", name="Cancel the solve").click()
+            try:
+                expect(sidebar).not_to_contain_text("Solving flagship-gap0",
+                                                    timeout=20_000)
+                break
+            except AssertionError:
+                continue
+        go(page, "Scenario")
+        status = page.get_by_role("heading", name="stopped on request; best plan found")
+        expect(status).to_be_visible(timeout=180_000)
+        expect(status).to_contain_text("proven gap")
+        expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs")).to_be_visible()
+        settled(page)
 
-            # the small demo, then the same with a carbon price of 150 EUR/t
-            page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario").first.click()
-            page.get_by_role("option", name="demo-small.yaml").click()
-            expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=30_000)
-            settled(page)
-            page.get_by_role("button", name="Solve", exact=True).click()
-            expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs"))\
-                .to_contain_text("776", timeout=90_000)
-            settled(page)
-            page.get_by_role("tab", name="Policy").click()
-            price = page.get_by_label("Carbon price [EUR/tCO2] (blank: finance default)")
-            price.fill("150")
-            price.press("Enter")
-            expect(page.get_by_text("· edited", exact=False)).to_be_visible(timeout=30_000)
-            settled(page)
-            solved = page.get_by_role("heading", name="Plan: optimal")
-            expect(solved).to_have_count(0)  # the edited scenario has no plan yet
-            page.get_by_role("button", name="Solve", exact=True).click()
-            expect(solved).to_be_visible(timeout=90_000)
-            settled(page)
+        # the small demo, then the same with a carbon price of 150 EUR/t
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario").first.click()
+        page.get_by_role("option", name="demo-small.yaml").click()
+        expect(page.get_by_text("Small demo - three Nordic")).to_be_visible(timeout=30_000)
+        settled(page)
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs"))\
+            .to_contain_text("776", timeout=90_000)
+        settled(page)
+        page.get_by_role("tab", name="Policy").click()
+        price = page.get_by_label("Carbon price [EUR/tCO2] (blank: finance default)")
+        price.fill("150")
+        price.press("Enter")
+        expect(page.get_by_text("· edited", exact=False)).to_be_visible(timeout=30_000)
+        settled(page)
+        solved = page.get_by_role("heading", name="Plan: optimal")
+        expect(solved).to_have_count(0)  # the edited scenario has no plan yet
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(solved).to_be_visible(timeout=90_000)
+        settled(page)
 
-            go(page, "Compare")
-            table = page.locator('[data-testid="stDataFrame"]').first
-            expect(table).to_be_visible(timeout=30_000)
-            settled(page)
-            text = page.locator('[data-testid="stMain"]').inner_text()
-            shoot(page, shots, "compare.png")
-            assert "plans are named by what they change" in text.lower()
-            chosen = page.locator('[data-testid="stMultiSelect"]').inner_text()
-            assert "demo-small: carbon price 150 EUR/tCO2" in chosen, chosen
-            assert "flagship-gap0" in chosen, chosen
+        go(page, "Compare")
+        table = page.locator('[data-testid="stDataFrame"]').first
+        expect(table).to_be_visible(timeout=30_000)
+        settled(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        shoot(page, shots, "compare.png")
+        assert "plans are named by what they change" in text.lower()
+        chosen = page.locator('[data-testid="stMultiSelect"]').inner_text()
+        assert "demo-small: carbon price 150 EUR/tCO2" in chosen, chosen
+        assert "flagship-gap0" in chosen, chosen
 
-            go(page, "What-if")
-            expect(page.get_by_role("heading", name="What-if")).to_be_visible(timeout=30_000)
-            settled(page)
-            expect(page.get_by_role("combobox", name="Around the scenario of the plan"))\
-                .to_have_value("demo-small: carbon price 150 EUR/tCO2")
-            page.get_by_role("button", name="Run the what-if").click()
-            expect(page.get_by_text("variants solved", exact=False).first).to_be_visible(
-                timeout=60_000)
-            curve = page.locator(".js-plotly-plot").filter(has_text="What-if: carbon price")
-            expect(curve).to_be_visible(timeout=240_000)
-            settled(page)
-            # five carbon prices, one marker each in the TCO, sites and emissions panels
-            assert curve.locator(".scatterlayer .trace .points path").count() == 15
-            front = page.locator(".js-plotly-plot").filter(has_text="Cost against emissions")
-            expect(front).to_be_visible()
-            expect(page.get_by_role("button", name="Study workbook (.xlsx)")).to_be_visible()
-            curve.scroll_into_view_if_needed()
-            shoot(page, shots, "whatif.png")
-            assert page.locator('[data-testid="stException"]').count() == 0
-        finally:
-            browser.close()
+        go(page, "What-if")
+        expect(page.get_by_role("heading", name="What-if")).to_be_visible(timeout=30_000)
+        settled(page)
+        expect(page.get_by_role("combobox", name="Around the scenario of the plan"))\
+            .to_have_value("demo-small: carbon price 150 EUR/tCO2")
+        page.get_by_role("button", name="Run the what-if").click()
+        expect(page.get_by_text("variants solved", exact=False).first).to_be_visible(
+            timeout=60_000)
+        curve = page.locator(".js-plotly-plot").filter(has_text="What-if: carbon price")
+        expect(curve).to_be_visible(timeout=240_000)
+        settled(page)
+        # five carbon prices, one marker each in the TCO, sites and emissions panels
+        assert curve.locator(".scatterlayer .trace .points path").count() == 15
+        front = page.locator(".js-plotly-plot").filter(has_text="Cost against emissions")
+        expect(front).to_be_visible()
+        expect(page.get_by_role("button", name="Study workbook (.xlsx)")).to_be_visible()
+        curve.scroll_into_view_if_needed()
+        shoot(page, shots, "whatif.png")
+        assert page.locator('[data-testid="stException"]').count() == 0
+    assert console_errors == []
+
+
+def test_why_robustness_and_alternatives_in_chromium(served, tmp_path):
+    """For the solved demo: the Why this plan view with its site table and the policies
+    priced, a robustness study of 2 draws, two alternatives found and compared."""
+    from playwright.sync_api import expect
+
+    shots = shots_dir(tmp_path)
+    url, _ = served
+    with demo_page(url) as (page, console_errors):
+        main = page.locator('[data-testid="stMain"]')
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.locator('[data-testid="stMetric"]').filter(has_text="GPUs"))\
+            .to_contain_text("776", timeout=90_000)
+        settled(page)
+
+        page.get_by_role("button", name="Open the plan").click()
+        expect(page.get_by_role("button", name="Download Excel report")).to_be_visible(
+            timeout=30_000)
+        settled(page)
+        view = page.locator('[data-testid="stRadio"]').filter(has_text="View")
+        view.get_by_text("Why this plan", exact=True).click()
+        chart = page.locator(".js-plotly-plot").filter(
+            has_text="Levelised cost of 1 MW of IT by site and part")
+        expect(chart).to_be_visible(timeout=60_000)
+        settled(page)
+        sites = page.locator('[data-testid="stDataFrame"]').first
+        for text in ("bologna", "kajaani", "power"):
+            expect(sites).to_contain_text(text, timeout=10_000)
+        page.get_by_role("button", name="Price the policies").click()
+        expect(page.get_by_text("cost = TCO of the plan", exact=False)).to_be_visible(
+            timeout=90_000)
+        settled(page)
+        expect(page.locator('[data-testid="stDataFrame"]').nth(1)).to_contain_text(
+            "renewable share")
+        chart.scroll_into_view_if_needed()
+        page.mouse.move(0, 0)  # no tooltip over the picture
+        shoot(page, shots, "why.png")
+
+        go(page, "Robustness")
+        form = page.locator('[data-testid="stForm"]')
+        expect(form).to_be_visible(timeout=30_000)
+        settled(page)
+        draws = form.get_by_label("draws", exact=True)
+        draws.fill("2")
+        draws.press("Tab")
+        form.get_by_role("button", name="Run the robustness study").click()
+        expect(main).to_contain_text("open in 100% of draws", timeout=180_000)
+        expect(main).to_contain_text("regret of the base siting")
+        expect(page.locator(".js-plotly-plot").filter(
+            has_text="Robustness: cost spread and regret")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("button", name="Study workbook (.xlsx)")).to_be_visible()
+        settled(page)
+        shoot(page, shots, "robustness.png")
+
+        go(page, "Alternatives")
+        form = page.locator('[data-testid="stForm"]')
+        expect(form).to_be_visible(timeout=30_000)
+        settled(page)
+        for label, value in (("cost slack [% of the optimum's TCO]", "5"),
+                             ("alternatives", "2")):
+            box = form.get_by_label(label, exact=True)
+            box.fill(value)
+            box.press("Tab")
+        form.get_by_role("button", name="Find alternatives").click()
+        expect(main).to_contain_text("2 alternatives found within 5.0%", timeout=180_000)
+        expect(page.locator(".js-plotly-plot").filter(
+            has_text="Share of the IT nameplate by member state")).to_be_visible(
+            timeout=30_000)
+        settled(page)
+        shoot(page, shots, "alternatives.png")
+        page.get_by_role("button", name="Compare them with the optimum").click()
+        expect(page.get_by_role("heading", name="Compare plans")).to_be_visible(
+            timeout=30_000)
+        settled(page)
+        chosen = page.locator('[data-testid="stMultiSelect"]').inner_text()
+        assert "demo-small · alternative a01 (least in IT, +" in chosen, chosen
+        assert "alternative a02" in chosen, chosen
+        expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
     assert console_errors == []

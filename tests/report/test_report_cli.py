@@ -57,7 +57,7 @@ def test_an_infeasible_scenario_exits_3_with_a_workbook_of_the_reasons(tmp_path)
     (["{plan}", "--xlsx", "{tmp}/no/such/folder/out.xlsx"], "folder does not exist"),
     (["{plan}", "--xlsx", "{tmp}"], "is a folder"),
     (["{tmp}/missing", "--xlsx", "{tmp}/out.xlsx"], "missing: not found"),
-    (["{tmp}", "--xlsx", "{tmp}/out.xlsx"], "neither plan.json nor study.json"),
+    (["{tmp}", "--xlsx", "{tmp}/out.xlsx"], "none of plan.json, study.json"),
     (["{tmp}/notes.txt", "--xlsx", "{tmp}/out.xlsx"], "not a plan, study or scenario"),
     (["{plan}", "--xlsx", "{tmp}/out.xlsx", "--time-limit", "5"], "--time-limit"),
     (["{tmp}/bad.yaml", "--xlsx", "{tmp}/out.xlsx"], "bad.yaml"),
