@@ -842,8 +842,9 @@ def alternatives_page() -> None:
         return
     digest = choose_plan("alternatives:plan")
     st.caption("Plans within a cost slack of the least-cost plan that move the IT capacity "
-               "between member states (least in each state the optimum uses, most in each "
-               "other, then random directions); repeats of a split already found are dropped.")
+               "between member states (the cheapest plan without each state the optimum "
+               "uses, with each other state, then random directions); repeats of a split "
+               "already found are dropped.")
     with st.form("alternatives_form"):
         left, right = st.columns(2)
         slack = left.number_input("cost slack [% of the optimum's TCO]", siting.MIN_SLACK_PCT,

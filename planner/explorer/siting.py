@@ -225,7 +225,7 @@ class AlternativesRun:
 
 
 def alternative_labels(found) -> dict[str, str]:
-    """``demo-small · alternative a01 (least in IT, +3.3 %)`` for each plan but the optimum."""
+    """``demo-small · alternative a01 (without IT, +10.3 %)`` for each plan but the optimum."""
     name = found.meta.get("scenario", "?")
     return {row.plan: f"{name} · alternative {row.plan} ({row.direction}, "
                       f"{100 * row.tco_above_optimum_frac:+.1f} %)"
