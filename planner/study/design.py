@@ -218,7 +218,7 @@ def expand(study: Study, base: Scenario, catalogue: Catalogue, study_file: str =
                 spec["objective"] = "min_emissions"
             elif role is not None and role < study.pareto.points - 1:
                 spec["policy"]["carbon_cap_t_per_year"] = 0.0  # placeholder until the anchors
-            variants.append(Variant(vid, values, role, g, spec=spec))
+            variants.append(Variant(vid, values, pareto=role, group=g, spec=spec))
         if len(problems) > 20:
             break
     if problems:
