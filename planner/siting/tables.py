@@ -33,7 +33,7 @@ def policy_table(policy_costs: pd.DataFrame) -> pd.DataFrame:
     """One row a policy: its setting, whether it binds and what it costs."""
     return pd.DataFrame({
         "policy": policy_costs["label"], "setting": policy_costs["setting"],
-        "binding": policy_costs["binding"].map({True: "yes", False: "no", None: "–"}),
+        "binding": policy_costs["binding"],
         "cost [M EUR/yr]": (policy_costs["cost_eur_per_year"] / 1e6).round(3),
         "cost, lowest [M EUR/yr]": (policy_costs["cost_low_eur_per_year"] / 1e6).round(3),
         "cost, highest [M EUR/yr]": (policy_costs["cost_high_eur_per_year"] / 1e6).round(3),

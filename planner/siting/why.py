@@ -29,9 +29,16 @@ sites is shown alongside (``plan_eur_per_mw_year``).
 
 **Cost of a binding policy** (``policy_costs``): the plan re-solved on the same model with
 that policy relaxed (renewable share 0, member-state minimum 0, country cap 100 %, carbon
-cap and budget lifted), started from the plan, so the relaxed TCO is never above the
-plan's. ``cost = TCO(plan) - TCO(relaxed)`` [EUR/yr], also per GPU-hour of the plan's
-fleet; ``cost_low``/``cost_high`` bound it by the two solves' proven MIP bounds.
+cap and budget lifted), started from the plan. Relaxing only widens the feasible set, so
+the plan is a plan of the relaxed problem too: when the relaxed solve stops (within its
+MIP gap) at a dearer plan, the plan itself is the relaxed incumbent.
+``cost = TCO(plan) - min(TCO(relaxed), TCO(plan))`` [EUR/yr], also per GPU-hour of the
+plan's fleet. The true cost (of the two optima) lies in ``[cost_low, cost_high]``:
+``cost_low = max(0, bound(plan) - TCO(relaxed))`` and ``cost_high = TCO(plan) -
+bound(relaxed)``, with ``bound = TCO * (1 - proven gap)``. ``binding`` says ``yes`` when
+even ``cost_low`` is above ``BINDING_FRAC`` of the TCO, ``no`` when ``cost_high`` is not,
+and ``within the gap`` otherwise (the solves' gap is too wide to tell: tighten
+``solver.mip_gap_frac``).
 """
 
 from __future__ import annotations
@@ -65,6 +72,8 @@ POLICIES = {
 """Policy field: (name, the relaxed value). Each is a lever of the built model."""
 BINDING_FRAC = 1e-6
 """A policy binds when relaxing it lowers the TCO by more than this share of it."""
+BINDS, FREE, UNDECIDED, NOT_FOUND = "yes", "no", "within the gap", "no relaxed plan"
+"""The values of ``binding``."""
 
 
 @dataclass
@@ -230,21 +239,24 @@ def policy_costs(scenario: Scenario, catalogue: Catalogue, resolver=None) -> tup
             update={name: relaxed})})
         other = resolver.solve(variant)
         if not other.has_solution:
-            rows.append({"policy": name, "label": label, "setting": value, "binding": None,
+            rows.append({"policy": name, "label": label, "setting": value, "binding": NOT_FOUND,
                          "tco_eur_per_year": tco, "tco_relaxed_eur_per_year": np.nan,
                          "cost_eur_per_year": np.nan, "cost_low_eur_per_year": np.nan,
                          "cost_high_eur_per_year": np.nan, "cost_eur_per_gpu_hour": np.nan,
                          "relaxed_status": other.status, "open_sites_relaxed": ""})
             continue
-        low_tco = float(other.kpis["tco_eur_per_year"])
-        other_bound = low_tco * (1.0 - (other.gap or 0.0))
-        cost = tco - low_tco
+        found = float(other.kpis["tco_eur_per_year"])
+        other_bound = found * (1.0 - (other.gap or 0.0))
+        low_tco = min(found, tco)  # the plan is feasible for the relaxed problem
+        cost, cost_low, cost_high = tco - low_tco, max(0.0, bound - low_tco), tco - other_bound
+        threshold = BINDING_FRAC * tco
+        binding = BINDS if cost_low > threshold else FREE if cost_high <= threshold \
+            else UNDECIDED
         rows.append({
-            "policy": name, "label": label, "setting": value,
-            "binding": bool(cost > BINDING_FRAC * tco),
+            "policy": name, "label": label, "setting": value, "binding": binding,
             "tco_eur_per_year": tco, "tco_relaxed_eur_per_year": low_tco,
-            "cost_eur_per_year": cost, "cost_low_eur_per_year": max(0.0, bound - low_tco),
-            "cost_high_eur_per_year": tco - other_bound,
+            "cost_eur_per_year": cost, "cost_low_eur_per_year": cost_low,
+            "cost_high_eur_per_year": cost_high,
             "cost_eur_per_gpu_hour": cost / gpu_hours if gpu_hours else np.nan,
             "relaxed_status": other.status,
             "open_sites_relaxed": ";".join(other.sites.index[other.sites["open"]])})
@@ -300,6 +312,5 @@ def load_why(folder: Path | str) -> Why | None:
     policies = pd.read_csv(path) if path.is_file() and path.stat().st_size else pd.DataFrame(
         columns=_POLICY_COLUMNS)
     if "binding" in policies:
-        policies["binding"] = policies["binding"].map(
-            lambda v: None if pd.isna(v) else str(v).lower() == "true").astype(object)
+        policies["binding"] = policies["binding"].fillna(NOT_FOUND).astype(str)
     return Why(sites, policies, {})

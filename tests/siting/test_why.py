@@ -91,7 +91,7 @@ def test_a_policy_costs_the_tco_difference_of_the_two_solves(catalogue, tmp_path
     relaxed = solve(scenario.model_copy(update={"policy": scenario.policy.model_copy(
         update={"min_member_states": None})}), catalogue)
     difference = base.kpis["tco_eur_per_year"] - relaxed.kpis["tco_eur_per_year"]
-    assert row["binding"] and difference > 0
+    assert row["binding"] == "yes" and difference > 0
     assert row["cost_eur_per_year"] == pytest.approx(difference, rel=1e-3)
     assert row["cost_low_eur_per_year"] <= row["cost_eur_per_year"] <= row[
         "cost_high_eur_per_year"]
@@ -116,3 +116,7 @@ def test_explain_cli_writes_the_tables_and_refuses_a_non_plan(tmp_path):
     done = subprocess.run([sys.executable, "-m", "planner", "explain", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 2 and "plan.json" in done.stderr and "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "planner", "explain", str(plan_dir),
+                           "--gap", "1.5"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2 and "--gap" in done.stderr and "[0, 1)" in done.stderr
+    assert "Traceback" not in done.stderr
