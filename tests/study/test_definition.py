@@ -84,6 +84,13 @@ def test_pareto_design_has_two_anchors_then_capped_points(catalogue, tmp_path):
     assert caps[0] == pytest.approx(100.0 * 1.001 + 1.0)
     assert caps == sorted(caps) and caps[-1] < 1100.0
 
+    # a front per combination of the other axes: its own group, and no robustness role
+    sp = load_study(study_file(tmp_path, "pareto: {points: 3}\nsweeps:\n  - field: "
+                               "policy.carbon_price_eur_per_t\n    values: [50, 150]\n"), catalogue)
+    assert [(v.group, v.pareto) for v in sp.variants] == [
+        (0, ANCHOR_EMISSIONS), (0, 2), (0, 0), (0, 1), (1, ANCHOR_EMISSIONS), (1, 2), (1, 0), (1, 1)]
+    assert all(v.role is None for v in sp.variants)
+
 
 def test_paths_address_list_entries_by_id_and_create_overrides():
     spec = {"workloads": {"training": [{"id": "llama.8b", "tokens_t": 1.0}]}, "finance": {},
