@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from planner.errors import GigaplanError
 
@@ -155,13 +156,15 @@ def print_frame(frame: pd.DataFrame, title: str | None = None, max_rows: int = 2
     headers = [terminal_safe(str(col)) for col in frame.columns]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     shown = len(headers) if WIDE["on"] else fitting_columns(widths, out.width)
-    table = Table(title=title, show_lines=False, header_style="bold")
+    # Text, not str: rich would read a unit such as "[kt CO2/yr]" as a markup tag and drop it
+    table = Table(title=None if title is None else Text(title), show_lines=False,
+                  header_style="bold")
     for i in range(shown):
         numeric = pd.api.types.is_numeric_dtype(frame[frame.columns[i]])
-        table.add_column(headers[i], justify="right" if numeric else "left",
+        table.add_column(Text(headers[i]), justify="right" if numeric else "left",
                          no_wrap=True, min_width=widths[i])
     for row in rows:
-        table.add_row(*row[:shown])
+        table.add_row(*(Text(terminal_safe(cell)) for cell in row[:shown]))
     out.print(table, crop=False, soft_wrap=WIDE["on"])
     if shown < len(headers):
         out.print(f"  {len(headers) - shown} more columns ({', '.join(headers[shown:])}): "

@@ -192,8 +192,8 @@ def alternatives(scenario: Scenario, catalogue: Catalogue, slack: float = 0.02,
         above = float(plan.kpis["tco_eur_per_year"]) / tco - 1.0
         if above > slack + 1e-9:
             beyond[label] = above
-            dropped.append(f"{label}: +{above:.2%}, beyond the slack")
-            say(f"{label}: +{above:.2%}, beyond the slack ({took:.0f} s)")
+            dropped.append(f"{label}: {above:+.2%}, beyond the slack")
+            say(f"{label}: {above:+.2%}, beyond the slack ({took:.0f} s)")
             continue
         split = it_share_by_country(plan)
         if not _distinct(split, kept):
@@ -203,7 +203,9 @@ def alternatives(scenario: Scenario, catalogue: Catalogue, slack: float = 0.02,
         name = f"a{len(plans):02d}"
         plans[name], labels[name] = plan, label
         kept.append(split)
-        say(f"{name} {label}: +{plan.kpis['tco_eur_per_year'] / tco - 1:.2%}, sites "
+        below = "" if above >= 0 else (f", below the optimum, within its proven gap of "
+                                       f"{optimum.gap or 0:.2%}")
+        say(f"{name} {label}: {above:+.2%}{below}, sites "
             f"{', '.join(plan.sites.index[plan.sites['open']])} ({took:.0f} s)")
     summary, by_country = _tables(plans, labels, tco)
     meta = {"scenario": scenario.name, "slack_frac": slack, "count_asked": count,
