@@ -62,7 +62,7 @@ from planner.scenario import load_scenario_bytes, scenario_hash, to_yaml
 from planner.scenario.schema import Objective, Precision, RenewableMatching, Resolution
 from planner.scenario.summary import summarise
 from planner.siting import tables as siting_tables
-from planner.siting.why import plan_shape
+from planner.siting.why import POLICY_COLUMNS, Why, plan_shape
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "demo-small.yaml"  # opened first: it solves in about 2 s
@@ -453,19 +453,36 @@ def plan_page() -> None:
 
 
 def plan_downloads(plan: planner.Plan, digest: str) -> None:
-    """The plan's scenario YAML, Excel report and JSON summary."""
+    """The plan's scenario YAML, Excel report and JSON summary.
+
+    Once the plan's "Why this plan" view has been opened (and its policies priced), the
+    Excel report carries the Why this plan sheet with what the view showed.
+    """
     reports = st.session_state.setdefault("reports", {})
-    if plan.has_solution and digest not in reports:
-        reports[digest] = excel_bytes(plan, catalogue())
+    why = why_of(plan, digest)
+    key = (digest, why is not None, why is not None and len(why.policy_costs) > 0)
+    if plan.has_solution and key not in reports:
+        reports[key] = excel_bytes(plan, catalogue(), why)
     name = plan.meta.get("scenario", "plan")
     cols = st.columns(3)
     cols[0].download_button("Download resolved scenario YAML", scenario_yaml(plan), key="yaml",
                             file_name=f"{name}.yaml", mime="application/x-yaml")
-    if digest in reports:
-        cols[1].download_button("Download Excel report", reports[digest], key="xlsx",
-                                file_name=f"{name}-plan.xlsx", mime=XLSX_MIME)
+    if key in reports:
+        cols[1].download_button("Download Excel report", reports[key], key="xlsx",
+                                file_name=f"{name}-plan.xlsx", mime=XLSX_MIME,
+                                help="with the Why this plan sheet" if why is not None else
+                                "open the Why this plan view to add its sheet")
     cols[2].download_button("Download plan JSON", plan_json(plan), key="json",
                             file_name=f"{name}-plan.json", mime="application/json")
+
+
+def why_of(plan: planner.Plan, digest: str) -> Why | None:
+    """What the Why this plan view showed for the plan, or None if it was not opened."""
+    if digest not in st.session_state.get("why_seen", set()):
+        return None
+    priced = st.session_state.get("why_policies", {}).get(digest)
+    return Why(why_costs(digest, plan), priced if priced is not None else pd.DataFrame(
+        columns=POLICY_COLUMNS), plan_shape(plan))
 
 
 def map_view(plan: planner.Plan, digest: str) -> None:
@@ -588,6 +605,7 @@ def why_costs(digest: str, _plan: planner.Plan) -> pd.DataFrame:
 def why_view(plan: planner.Plan, digest: str) -> None:
     """What 1 MW of IT costs at every candidate site, in parts; what each policy costs."""
     costs = why_costs(digest, plan)
+    st.session_state.setdefault("why_seen", set()).add(digest)
     st.caption(formula_note(plan_shape(plan)))
     st.dataframe(readable(siting_tables.site_table(costs)), hide_index=True)
     show_figure(siting.parts_figure(costs), key=f"why_parts:{digest}")
@@ -603,8 +621,10 @@ def why_view(plan: planner.Plan, digest: str) -> None:
     if digest in priced:
         if len(priced[digest]):
             st.dataframe(readable(siting_tables.policy_table(priced[digest])), hide_index=True)
-            st.caption("cost = TCO of the plan - TCO with the policy relaxed; lowest and "
-                       "highest from the two solves' proven bounds.")
+            st.caption("cost = TCO of the plan - TCO with the policy relaxed, on the "
+                       "representative days; lowest and highest from the two solves' proven "
+                       "bounds; \"within the gap\": the solves' MIP gap cannot tell the cost "
+                       "from zero (tighten solver.mip_gap_frac).")
         else:
             st.info("The scenario sets no policy to price.")
 

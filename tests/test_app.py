@@ -142,6 +142,23 @@ def test_solving_the_demo_shows_kpis_every_view_and_the_downloads():
             expected = f"{100 * largest / plan.kpis['tco_eur_per_year']:.1f} %"
             assert all(s.endswith(" %") for s in shares) and shares.iloc[0] == expected
             assert 55 < float(expected[:-2]) < 75  # GPUs dominate a GPU factory's TCO
+    # open the Why this plan view: the Excel download then carries its sheet
+    assert "Why this plan" not in workbook.sheetnames
+    at.radio(key="view").set_value("Why this plan").run()
+    assert not at.exception
+    with_why = [data for (_, why, _), data in at.session_state["reports"].items() if why]
+    assert len(with_why) == 1
+    sheets = openpyxl.load_workbook(io.BytesIO(with_why[0])).sheetnames
+    assert "Why this plan" in sheets and sheets.index("Why this plan") == sheets.index(
+        "Costs by site") + 1
+    [digest] = at.session_state["plans"]
+    at.button(key=f"why_price:{digest}").click().run()  # and with the policies priced
+    assert not at.exception
+    [priced] = [data for (_, _, policies), data in at.session_state["reports"].items()
+                if policies]
+    sheet = openpyxl.load_workbook(io.BytesIO(priced))["Why this plan"]
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "renewable share" in cells
 
 
 def test_an_edit_is_a_new_scenario_and_going_back_is_instant():

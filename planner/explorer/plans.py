@@ -29,7 +29,10 @@ def plan_json(plan: Plan) -> str:
     return json.dumps(plan.summary(), indent=2, default=str)
 
 
-def excel_bytes(plan: Plan, catalogue: Catalogue) -> bytes:
-    """The plan's Excel report (:func:`planner.report.to_excel`) as bytes."""
+def excel_bytes(plan: Plan, catalogue: Catalogue, why=None) -> bytes:
+    """The plan's Excel report (:func:`planner.report.to_excel`) as bytes.
+
+    ``why`` (a :class:`planner.siting.why.Why`) adds the "Why this plan" sheet.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        return to_excel(plan, Path(tmp) / "plan.xlsx", catalogue).read_bytes()
+        return to_excel(plan, Path(tmp) / "plan.xlsx", catalogue, why=why).read_bytes()

@@ -227,7 +227,7 @@ def policy_costs(scenario: Scenario, catalogue: Catalogue, resolver=None) -> tup
     base = resolver.solve(base_scenario)
     rows = []
     if not base.has_solution:
-        return pd.DataFrame(columns=_POLICY_COLUMNS), base
+        return pd.DataFrame(columns=POLICY_COLUMNS), base
     tco = float(base.kpis["tco_eur_per_year"])
     gpu_hours = float(base.kpis.get("gpus", 0)) * HOURS
     bound = tco * (1.0 - (base.gap or 0.0))
@@ -260,10 +260,10 @@ def policy_costs(scenario: Scenario, catalogue: Catalogue, resolver=None) -> tup
             "cost_eur_per_gpu_hour": cost / gpu_hours if gpu_hours else np.nan,
             "relaxed_status": other.status,
             "open_sites_relaxed": ";".join(other.sites.index[other.sites["open"]])})
-    return pd.DataFrame(rows, columns=_POLICY_COLUMNS), base
+    return pd.DataFrame(rows, columns=POLICY_COLUMNS), base
 
 
-_POLICY_COLUMNS = ["policy", "label", "setting", "binding", "tco_eur_per_year",
+POLICY_COLUMNS = ["policy", "label", "setting", "binding", "tco_eur_per_year",
                    "tco_relaxed_eur_per_year", "cost_eur_per_year", "cost_low_eur_per_year",
                    "cost_high_eur_per_year", "cost_eur_per_gpu_hour", "relaxed_status",
                    "open_sites_relaxed"]
@@ -276,7 +276,7 @@ def explain(scenario: Scenario, catalogue: Catalogue, plan: Plan | None = None,
     ``policies=False`` skips the re-solves and gives the site costs alone.
     """
     prepared = prepare(scenario, catalogue)
-    table = pd.DataFrame(columns=_POLICY_COLUMNS)
+    table = pd.DataFrame(columns=POLICY_COLUMNS)
     measured_on = None
     if policies:
         table, measured_on = policy_costs(scenario, catalogue)
@@ -310,7 +310,7 @@ def load_why(folder: Path | str) -> Why | None:
     sites["open"] = sites["open"].astype(str).str.lower().eq("true")
     path = folder / "why_policies.csv"
     policies = pd.read_csv(path) if path.is_file() and path.stat().st_size else pd.DataFrame(
-        columns=_POLICY_COLUMNS)
+        columns=POLICY_COLUMNS)
     if "binding" in policies:
         policies["binding"] = policies["binding"].fillna(NOT_FOUND).astype(str)
     return Why(sites, policies, {})
