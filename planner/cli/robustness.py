@@ -93,15 +93,18 @@ def _print(robust, path: Path) -> None:
     out.print(f"{s['base_scenario']}: {s['draws_solved']} of {s['draws']} draws solved "
               f"(seed {s['seed']}); {s['solves']} solves, {s['solves_re_used']} re-solved on a "
               f"built model, {s['solves_rebuilt']} built", markup=False)
+    def m(key: str) -> str:
+        return "–" if s.get(key) is None else f"{s[key] / 1e6:,.2f}"
+
     out.print(f"base sites {', '.join(s['base_open_sites'])}: the optimum of "
-              f"{(s['draws_with_base_sites_frac'] or 0):.0%} of draws; TCO "
-              f"{s['tco_min_eur_per_year'] / 1e6:,.1f} to {s['tco_max_eur_per_year'] / 1e6:,.1f} "
-              f"M EUR/yr (base {s['base_tco_eur_per_year'] / 1e6:,.1f}); regret of the base "
-              f"sites: mean {s['regret_mean_eur_per_year'] / 1e6:,.2f}, max "
-              f"{s['regret_max_eur_per_year'] / 1e6:,.2f} M EUR/yr "
-              f"({(s['regret_max_frac'] or 0):.2%} of that draw's TCO); in "
-              f"{s['draws_base_sites_infeasible']} draws the base sites cannot hold the plan",
-              markup=False)
+              f"{(s['draws_with_base_sites_frac'] or 0):.0%} of draws; TCO {m('tco_min_eur_per_year')}"
+              f" to {m('tco_max_eur_per_year')} M EUR/yr (base {m('base_tco_eur_per_year')}); "
+              f"regret of the base sites: mean {m('regret_mean_eur_per_year')}, max "
+              f"{m('regret_max_eur_per_year')} M EUR/yr ({(s['regret_max_frac'] or 0):.2%} of "
+              f"that draw's TCO); in {s['draws_base_sites_infeasible']} draws the base sites "
+              "cannot hold the plan", markup=False)
+    for line in s.get("base_sites_fail_when", []):
+        out.print(f"  they fail exactly when {line}", markup=False)
     sites = robust.sites.copy()
     sites["open in draws [%]"] = (100 * sites.pop("open_share_frac")).round(0)
     print_frame(sites, title="sites")

@@ -148,6 +148,8 @@ def robustness_lines(robust) -> list[str]:
     if s.get("draws_base_sites_infeasible"):
         lines.append(f"{s['draws_base_sites_infeasible']} draws in which the base sites "
                      "cannot hold the plan (no regret figure)")
+        lines += [f"the base sites fail exactly when {line}"
+                  for line in s.get("base_sites_fail_when", [])]
     return lines
 
 

@@ -11,7 +11,9 @@ states, for each decision, how often it holds:
   ``regret = TCO(draw, base sites fixed) - TCO(draw optimum)`` [EUR/yr], never negative
   because the free solve starts from the fixed one's plan. A draw in which the base sites
   cannot hold the plan at all (a drawn plot too small, say) has no regret figure; such
-  draws are counted (``draws_base_sites_infeasible``).
+  draws are counted (``draws_base_sites_infeasible``), and :func:`failure_drivers` names
+  the estimated figures that alone tell them from the draws where the base sites hold
+  (every failing draw drew the figure below, or above, every holding draw).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from planner.study import store
 from planner.study.design import BASE, BASE_SITES, DRAW
 
 SUMMARY_FILE = "robustness.json"
+DRIVER_COLUMNS = ["table", "id", "field", "side", "threshold", "failing_low", "failing_high",
+                  "holding_low", "holding_high", "catalogue_value", "range_low", "range_high"]
 
 
 @dataclass
@@ -42,19 +46,23 @@ class Robustness:
     sites : one row a site opened in the base plan or any draw.
     choices : accelerator and cooling choices and how often each is made.
     summary : counts (draws, re-solved, rebuilt), cost spread and regret [EUR/yr].
+    drivers : the estimated figures that separate the draws the base sites cannot hold
+        (:func:`failure_drivers`).
     """
 
     draws: pd.DataFrame
     sites: pd.DataFrame
     choices: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    drivers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DRIVER_COLUMNS))
 
     def to_json(self) -> dict[str, Any]:
         """Everything as plain JSON (records for the tables)."""
         def records(frame: pd.DataFrame) -> list[dict]:
             return json.loads(frame.to_json(orient="records"))
         return {"summary": self.summary, "sites": records(self.sites),
-                "choices": records(self.choices), "draws": records(self.draws)}
+                "choices": records(self.choices), "draws": records(self.draws),
+                "drivers": records(self.drivers)}
 
     def save(self, folder: Path | str) -> Path:
         """Write ``robustness.json`` into the study folder (atomically)."""
@@ -96,9 +104,58 @@ def summarise(folder: Path | str, catalogue: Catalogue) -> Robustness:
     draws = _draws(by_role, base)
     solved = [by_role[DRAW][k] for k in sorted(by_role[DRAW]) if by_role[DRAW][k].get("kpis")]
     country = catalogue.sites["country"].astype(str).to_dict()
+    drivers = failure_drivers(draws, catalogue, int(header.get("seed") or 0))
+    summary = _summary(header, results, draws, base, catalogue)
+    summary["base_sites_fail_when"] = driver_lines(drivers)
     return Robustness(draws=draws, sites=_sites(base, solved, country),
-                      choices=_choices(base, solved), summary=_summary(header, results, draws,
-                                                                        base, catalogue))
+                      choices=_choices(base, solved), summary=summary, drivers=drivers)
+
+
+def failure_drivers(draws: pd.DataFrame, catalogue: Catalogue, seed: int) -> pd.DataFrame:
+    """The estimated figures that alone tell the draws the base sites cannot hold.
+
+    A varied figure is a driver when every draw whose base-sites solve is infeasible drew
+    it below every draw whose base-sites solve holds (``side`` "below"), or above
+    (``side`` "above"); ``threshold`` lies midway between the two groups. The draws are
+    recomputed from ``catalogue`` and ``seed`` (:func:`planner.optimise.estimates.draw_values`,
+    about 12 ms a draw), so the catalogue must be the one the study ran on. Empty when no
+    draw fails, none holds, or no single figure separates them.
+    """
+    from planner.optimise.estimates import draw_values
+
+    failing = draws.loc[draws["base_sites_status"] == "infeasible", "draw"].astype(int).tolist()
+    holding = draws.loc[draws["base_sites_status"] == "optimal", "draw"].astype(int).tolist()
+    if not failing or not holding:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    first = draw_values(catalogue, seed, failing[0])
+    keep = first["varied"].to_numpy() & np.isfinite(first["catalogue_value"].to_numpy(float))
+    values = {k: draw_values(catalogue, seed, k)["value"].to_numpy(float)[keep]
+              for k in sorted(set(failing) | set(holding))}
+    fail = np.array([values[k] for k in failing])
+    hold = np.array([values[k] for k in holding])
+    rows = []
+    figures = first[keep].reset_index(drop=True)
+    for i, figure in figures.iterrows():
+        f_low, f_high, h_low, h_high = fail[:, i].min(), fail[:, i].max(), hold[:, i].min(), \
+            hold[:, i].max()
+        side = "below" if f_high < h_low else "above" if f_low > h_high else None
+        if side is None:
+            continue
+        rows.append({"table": figure["table"], "id": figure["id"], "field": figure["field"],
+                     "side": side, "threshold": (f_high + h_low) / 2 if side == "below"
+                     else (f_low + h_high) / 2, "failing_low": f_low, "failing_high": f_high,
+                     "holding_low": h_low, "holding_high": h_high,
+                     "catalogue_value": figure["catalogue_value"],
+                     "range_low": figure["low"], "range_high": figure["high"]})
+    return pd.DataFrame(rows, columns=DRIVER_COLUMNS)
+
+
+def driver_lines(drivers: pd.DataFrame) -> list[str]:
+    """Each driver in words, e.g. "sites sofia land_ha below 4.00 (...)"."""
+    return [f"{r.table} {r.id} {r.field} {r.side} {r.threshold:,.3g} (the draws the base "
+            f"sites cannot hold drew {r.failing_low:,.3g} to {r.failing_high:,.3g}, the others "
+            f"{r.holding_low:,.3g} to {r.holding_high:,.3g}; catalogue {r.catalogue_value:,.3g},"
+            f" range {r.range_low:,.3g} to {r.range_high:,.3g})" for r in drivers.itertuples()]
 
 
 def _draws(by_role: dict, base: dict) -> pd.DataFrame:

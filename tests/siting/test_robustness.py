@@ -110,3 +110,27 @@ def test_the_draws_use_every_worker_after_the_base_plan(tmp_path):
     results = read_results(tmp_path / "out")
     workers = {r["worker"] for r in results.values() if r["role"] != "base"}
     assert len(workers) == 2
+
+
+def test_the_figure_that_decides_whether_the_base_sites_hold_is_named(catalogue):
+    import pandas as pd
+
+    from planner.optimise.estimates import draw_values
+    from planner.study.robustness import driver_lines, failure_drivers
+
+    def land(k: int) -> float:
+        v = draw_values(catalogue, 7, k).set_index(["table", "id", "field"])["value"]
+        return float(v[("sites", "sofia", "land_ha")])
+
+    plots = {k: land(k) for k in range(40)}
+    cut = sorted(plots.values())[20]  # the 20 smallest plots "fail", as a plot too small would
+    draws = pd.DataFrame({"draw": list(plots), "base_sites_status": [
+        "infeasible" if plots[k] < cut else "optimal" for k in plots]})
+    drivers = failure_drivers(draws, catalogue, 7).set_index(["table", "id", "field"])
+    row = drivers.loc[("sites", "sofia", "land_ha")]
+    assert row["side"] == "below" and row["failing_high"] < row["threshold"] < cut
+    assert row["holding_low"] == pytest.approx(cut)
+    assert len(drivers) == 1  # 20 against 20: no other figure separates them by chance
+    assert driver_lines(drivers.reset_index())[0].startswith("sites sofia land_ha below ")
+    holding = draws.assign(base_sites_status="optimal")
+    assert failure_drivers(holding, catalogue, 7).empty
