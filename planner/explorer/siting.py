@@ -71,10 +71,13 @@ def parts_figure(costs: pd.DataFrame) -> go.Figure:
 
 
 def price_policies(plan: Plan, catalogue: Catalogue) -> pd.DataFrame:
-    """What each policy the plan's scenario sets costs (one re-solve per policy)."""
-    from planner.siting.why import policy_costs
+    """What each policy the plan's scenario sets costs, and the plan's full-year repair.
 
-    return policy_costs(scenario_of(plan), catalogue)[0]
+    One re-solve per policy; the repair row only when the plan's check repaired it.
+    """
+    from planner.siting.why import policy_costs, with_repair
+
+    return with_repair(policy_costs(scenario_of(plan), catalogue)[0], plan)
 
 
 # --- Robustness ----------------------------------------------------------------------------

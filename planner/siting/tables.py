@@ -29,10 +29,29 @@ def site_table(site_costs: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+SETTING_UNITS = {"renewable_share_frac": ("{:.0%}", 1.0), "max_country_share_frac":
+                 ("{:.0%} of the served load", 1.0), "min_member_states": ("{:.0f} member states", 1.0),
+                 "carbon_cap_t_per_year": ("{:,.0f} t CO2/yr", 1.0),
+                 "budget_eur": ("{:,.1f} M EUR", 1e-6)}
+"""Policy field -> (format, scale) of its setting as the tables show it, with its unit."""
+
+
+def _setting(policy: str, value) -> str:
+    """A policy's setting with its unit ("80%", "3 member states"); text (a repair) as is."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    form, scale = SETTING_UNITS.get(policy, ("{:g}", 1.0))
+    return form.format(number * scale)
+
+
 def policy_table(policy_costs: pd.DataFrame) -> pd.DataFrame:
     """One row a policy: its setting, whether it binds and what it costs."""
     return pd.DataFrame({
-        "policy": policy_costs["label"], "setting": policy_costs["setting"],
+        "policy": policy_costs["label"], "setting": [
+            _setting(p, v) for p, v in zip(policy_costs["policy"], policy_costs["setting"],
+                                           strict=True)],
         "binding": policy_costs["binding"],
         "cost [M EUR/yr]": (policy_costs["cost_eur_per_year"] / 1e6).round(3),
         "cost, lowest [M EUR/yr]": (policy_costs["cost_low_eur_per_year"] / 1e6).round(3),

@@ -282,12 +282,51 @@ def explain(scenario: Scenario, catalogue: Catalogue, plan: Plan | None = None,
         table, measured_on = policy_costs(scenario, catalogue)
     if plan is None:
         plan = measured_on if measured_on is not None else _solve(scenario, catalogue)
+    if policies:
+        table = with_repair(table, plan)
     meta = {"scenario": scenario.name, **plan_shape(plan),
             "plan_tco_eur_per_year": plan.kpis.get("tco_eur_per_year"),
             "policy_base_tco_eur_per_year": None if measured_on is None
             else measured_on.kpis.get("tco_eur_per_year"),
             "policy_base_gap": None if measured_on is None else measured_on.gap}
     return Why(site_costs(plan, prepared, catalogue), table, meta)
+
+
+def with_repair(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The policy table with the plan's full-year repair (:func:`repair_cost`) as a last row."""
+    repair = repair_cost(plan)
+    if repair is None:
+        return table
+    return pd.concat([table.astype({"setting": object}), pd.DataFrame(
+        [repair], columns=POLICY_COLUMNS)], ignore_index=True)
+
+
+def repair_cost(plan: Plan) -> dict[str, Any] | None:
+    """The cost of holding the plan on the full year, when its check had to repair it.
+
+    The policies are priced on the representative days; a plan whose full-year check
+    found a requirement broken (typically the annual renewable share) was re-solved with
+    it tightened until it held. ``cost = TCO(after the repair) - TCO(before)`` [EUR/yr], a
+    measured difference of two plans, not bounded by a proven gap (``cost_low`` and
+    ``cost_high`` are empty); ``setting`` is the last repair, e.g. "representative-day
+    share raised to 96.3%". None when the plan was not repaired.
+    """
+    check = plan.meta.get("full_year_check") or {}
+    before = check.get("tco_before_repair_eur_per_year")
+    after = check.get("tco_after_repair_eur_per_year")
+    rounds = check.get("repair_rounds") or []
+    if not rounds or before is None or after is None:
+        return None
+    gpu_hours = float(plan.kpis.get("gpus", 0)) * HOURS
+    cost = float(after) - float(before)
+    return {"policy": "full_year_repair", "label": "holding it on the full year",
+            "setting": str(rounds[-1].get("repair", "")),
+            "binding": BINDS if cost > BINDING_FRAC * float(after) else FREE,
+            "tco_eur_per_year": float(after), "tco_relaxed_eur_per_year": float(before),
+            "cost_eur_per_year": cost, "cost_low_eur_per_year": np.nan,
+            "cost_high_eur_per_year": np.nan,
+            "cost_eur_per_gpu_hour": cost / gpu_hours if gpu_hours else np.nan,
+            "relaxed_status": "representative days", "open_sites_relaxed": ""}
 
 
 def _solve(scenario: Scenario, catalogue: Catalogue) -> Plan:

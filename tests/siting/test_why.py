@@ -120,3 +120,29 @@ def test_explain_cli_writes_the_tables_and_refuses_a_non_plan(tmp_path):
                            "--gap", "1.5"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 2 and "--gap" in done.stderr and "[0, 1)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_full_year_repair_is_priced_as_the_plans_own_tco_difference():
+    import numpy as np
+    import pandas as pd
+
+    from planner.optimise import Plan
+    from planner.siting.tables import policy_table
+    from planner.siting.why import POLICY_COLUMNS, repair_cost, with_repair
+
+    check = {"repair_rounds": [{"repair": "representative-day share raised to 90.2%"},
+                               {"repair": "representative-day share raised to 96.3%"}],
+             "tco_before_repair_eur_per_year": 1000e6, "tco_after_repair_eur_per_year": 1018e6}
+    plan = Plan(status="optimal", gap=0.003, kpis={"gpus": 1000}, meta={"full_year_check": check})
+    row = repair_cost(plan)
+    assert row["cost_eur_per_year"] == pytest.approx(18e6) and row["binding"] == "yes"
+    assert row["cost_eur_per_gpu_hour"] == pytest.approx(18e6 / (1000 * 8760))
+    assert np.isnan(row["cost_low_eur_per_year"])  # two plans' difference, no proven bound
+    policies = pd.DataFrame([{"policy": "min_member_states", "label": "member-state minimum",
+                              "setting": 3, "binding": "yes"}], columns=POLICY_COLUMNS)
+    table = policy_table(with_repair(policies, plan))
+    assert table["setting"].tolist() == ["3 member states",
+                                         "representative-day share raised to 96.3%"]
+    unrepaired = Plan(status="optimal", gap=0.0, kpis={"gpus": 1}, meta={
+        "full_year_check": {"repair_rounds": []}})
+    assert repair_cost(unrepaired) is None and len(with_repair(policies, unrepaired)) == 1
