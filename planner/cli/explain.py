@@ -46,6 +46,7 @@ def _explain(plan_dir: Path, policies: bool, data: Path | None, gap: float | Non
     from planner.scenario import Scenario
     from planner.siting.why import explain
 
+    check_gap(gap)
     if not (plan_dir / "plan.json").is_file():
         raise UsageError.single("is not a plan folder (no plan.json); write one with "
                                 "`gigaplan solve SCENARIO --out DIR`", field="PLAN_DIR",
@@ -55,7 +56,6 @@ def _explain(plan_dir: Path, policies: bool, data: Path | None, gap: float | Non
         raise UsageError.single(f"holds no plan to explain (status {plan.status})",
                                 field="PLAN_DIR", file=str(plan_dir))
     catalogue = load_catalogue(data)
-    check_gap(gap)
     scenario = Scenario.model_validate(plan.meta["scenario_spec"])
     if gap is not None:
         scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(

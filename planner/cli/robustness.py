@@ -89,10 +89,13 @@ def _run(scenario, draws, out_dir, seed, workers, scheduler, batch_size, time_li
 def _print(robust, path: Path) -> None:
     import pandas as pd
 
+    from planner.study.robustness import driver_lines
+
     s = robust.summary
     out.print(f"{s['base_scenario']}: {s['draws_solved']} of {s['draws']} draws solved "
               f"(seed {s['seed']}); {s['solves']} solves, {s['solves_re_used']} re-solved on a "
               f"built model, {s['solves_rebuilt']} built", markup=False)
+
     def m(key: str) -> str:
         return "–" if s.get(key) is None else f"{s[key] / 1e6:,.2f}"
 
@@ -103,7 +106,7 @@ def _print(robust, path: Path) -> None:
               f"{m('regret_max_eur_per_year')} M EUR/yr ({(s['regret_max_frac'] or 0):.2%} of "
               f"that draw's TCO); in {s['draws_base_sites_infeasible']} draws the base sites "
               "cannot hold the plan", markup=False)
-    for line in s.get("base_sites_fail_when", []):
+    for line in driver_lines(robust.drivers):
         out.print(f"  they fail exactly when {line}", markup=False)
     sites = robust.sites.copy()
     sites["open in draws [%]"] = (100 * sites.pop("open_share_frac")).round(0)

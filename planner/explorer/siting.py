@@ -26,6 +26,7 @@ from planner.optimise import Plan
 from planner.scenario import Scenario
 from planner.siting import tables
 from planner.siting.why import PARTS, site_costs
+from planner.study.robustness import driver_lines
 
 PART_COLOURS = {"power": "#f28e2b", "cooling": "#4e79a7", "building": "#9c755f",
                 "labour": "#b07aa1", "grid_upgrade": "#e15759", "heat_revenue": "#59a14f"}
@@ -152,7 +153,7 @@ def robustness_lines(robust) -> list[str]:
         lines.append(f"{s['draws_base_sites_infeasible']} draws in which the base sites "
                      "cannot hold the plan (no regret figure)")
         lines += [f"the base sites fail exactly when {line}"
-                  for line in s.get("base_sites_fail_when", [])]
+                  for line in driver_lines(robust.drivers)]
     return lines
 
 

@@ -83,11 +83,6 @@ def _pct(values: pd.Series, decimals: int = 1) -> pd.Series:
     return (100 * pd.to_numeric(values, errors="coerce")).round(decimals)
 
 
-def _driver_rows(line: str) -> list[tuple[str, str, str]]:
-    """A driver line as one short row: the condition (the draws' values are in the JSON)."""
-    return [("they fail exactly when", line.partition(" (")[0], "")]
-
-
 def robustness_summary_table(summary: dict) -> pd.DataFrame:
     """The robustness study's figures as item, value, unit."""
     m = 1e-6
@@ -102,8 +97,8 @@ def robustness_summary_table(summary: dict) -> pd.DataFrame:
                 "draws_with_base_sites_frac"], "%"),
             ("draws the base sites cannot hold", summary.get("draws_base_sites_infeasible"),
              "draws"),
-            *[row for line in summary.get("base_sites_fail_when", [])
-              for row in _driver_rows(line)],
+            *[("they fail exactly when", condition, "")
+              for condition in summary.get("base_sites_fail_when", [])],
             ("TCO of the base plan", money("base_tco_eur_per_year"), "M EUR/yr")]
     rows += [(f"TCO of the draws, {q}", money(f"tco_{key}_eur_per_year"), "M EUR/yr")
              for q, key in (("lowest", "min"), ("5th percentile", "p5"),

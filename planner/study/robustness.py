@@ -106,7 +106,7 @@ def summarise(folder: Path | str, catalogue: Catalogue) -> Robustness:
     country = catalogue.sites["country"].astype(str).to_dict()
     drivers = failure_drivers(draws, catalogue, int(header.get("seed") or 0))
     summary = _summary(header, results, draws, base, catalogue)
-    summary["base_sites_fail_when"] = driver_lines(drivers)
+    summary["base_sites_fail_when"] = [driver_condition(r) for r in drivers.itertuples()]
     return Robustness(draws=draws, sites=_sites(base, solved, country),
                       choices=_choices(base, solved), summary=summary, drivers=drivers)
 
@@ -127,32 +127,31 @@ def failure_drivers(draws: pd.DataFrame, catalogue: Catalogue, seed: int) -> pd.
     holding = draws.loc[draws["base_sites_status"] == "optimal", "draw"].astype(int).tolist()
     if not failing or not holding:
         return pd.DataFrame(columns=DRIVER_COLUMNS)
-    first = draw_values(catalogue, seed, failing[0])
-    keep = first["varied"].to_numpy() & np.isfinite(first["catalogue_value"].to_numpy(float))
-    values = {k: draw_values(catalogue, seed, k)["value"].to_numpy(float)[keep]
-              for k in sorted(set(failing) | set(holding))}
-    fail = np.array([values[k] for k in failing])
-    hold = np.array([values[k] for k in holding])
-    rows = []
-    figures = first[keep].reset_index(drop=True)
-    for i, figure in figures.iterrows():
-        f_low, f_high, h_low, h_high = fail[:, i].min(), fail[:, i].max(), hold[:, i].min(), \
-            hold[:, i].max()
-        side = "below" if f_high < h_low else "above" if f_low > h_high else None
-        if side is None:
-            continue
-        rows.append({"table": figure["table"], "id": figure["id"], "field": figure["field"],
-                     "side": side, "threshold": (f_high + h_low) / 2 if side == "below"
-                     else (f_low + h_high) / 2, "failing_low": f_low, "failing_high": f_high,
-                     "holding_low": h_low, "holding_high": h_high,
-                     "catalogue_value": figure["catalogue_value"],
-                     "range_low": figure["low"], "range_high": figure["high"]})
-    return pd.DataFrame(rows, columns=DRIVER_COLUMNS)
+    frames = {k: draw_values(catalogue, seed, k) for k in sorted(set(failing) | set(holding))}
+    figures = frames[failing[0]]  # the same rows in every draw
+    keep = figures["varied"].to_numpy() & np.isfinite(figures["catalogue_value"].to_numpy(float))
+    fail = np.array([frames[k]["value"].to_numpy(float)[keep] for k in failing])
+    hold = np.array([frames[k]["value"].to_numpy(float)[keep] for k in holding])
+    out = figures[keep].reset_index(drop=True).rename(columns={"low": "range_low",
+                                                               "high": "range_high"})
+    out["failing_low"], out["failing_high"] = fail.min(axis=0), fail.max(axis=0)
+    out["holding_low"], out["holding_high"] = hold.min(axis=0), hold.max(axis=0)
+    below, above = out["failing_high"] < out["holding_low"], out["failing_low"] > out[
+        "holding_high"]
+    out["side"] = np.where(below, "below", "above")
+    out["threshold"] = np.where(below, (out["failing_high"] + out["holding_low"]) / 2,
+                                (out["failing_low"] + out["holding_high"]) / 2)
+    return out.loc[below | above, DRIVER_COLUMNS].reset_index(drop=True)
+
+
+def driver_condition(r) -> str:
+    """A driver (a row of :func:`failure_drivers`) as a condition: "sites sofia land_ha below 4"."""
+    return f"{r.table} {r.id} {r.field} {r.side} {r.threshold:,.3g}"
 
 
 def driver_lines(drivers: pd.DataFrame) -> list[str]:
-    """Each driver in words, e.g. "sites sofia land_ha below 4.00 (...)"."""
-    return [f"{r.table} {r.id} {r.field} {r.side} {r.threshold:,.3g} (the draws the base "
+    """Each driver in words: its condition, then what the two groups of draws drew."""
+    return [f"{driver_condition(r)} (the draws the base "
             f"sites cannot hold drew {r.failing_low:,.3g} to {r.failing_high:,.3g}, the others "
             f"{r.holding_low:,.3g} to {r.holding_high:,.3g}; catalogue {r.catalogue_value:,.3g},"
             f" range {r.range_low:,.3g} to {r.range_high:,.3g})" for r in drivers.itertuples()]

@@ -175,7 +175,6 @@ def test_years_print_as_years_and_money_keeps_its_separators():
     assert "2022" in text and "2,022" not in text and "25,000" in text
 
 
-
 def test_units_in_column_headers_and_brackets_in_cells_are_printed_not_read_as_markup():
     import pandas as pd
 
@@ -187,6 +186,7 @@ def test_units_in_column_headers_and_brackets_in_cells_are_printed_not_read_as_m
     text = captured.get()
     assert "emissions [kt CO2/yr]" in text and "lab[b]" in text
     assert "alternatives [k EUR/yr]" in text
+
 
 def test_a_table_wider_than_the_line_keeps_whole_columns_and_names_the_rest():
     import pandas as pd
