@@ -248,6 +248,7 @@ def policy_costs(scenario: Scenario, catalogue: Catalogue, resolver=None) -> tup
         found = float(other.kpis["tco_eur_per_year"])
         other_bound = found * (1.0 - (other.gap or 0.0))
         low_tco = min(found, tco)  # the plan is feasible for the relaxed problem
+        kept = other if found < tco else base  # the relaxed incumbent
         cost, cost_low, cost_high = tco - low_tco, max(0.0, bound - low_tco), tco - other_bound
         threshold = BINDING_FRAC * tco
         binding = BINDS if cost_low > threshold else FREE if cost_high <= threshold \
@@ -259,7 +260,7 @@ def policy_costs(scenario: Scenario, catalogue: Catalogue, resolver=None) -> tup
             "cost_high_eur_per_year": cost_high,
             "cost_eur_per_gpu_hour": cost / gpu_hours if gpu_hours else np.nan,
             "relaxed_status": other.status,
-            "open_sites_relaxed": ";".join(other.sites.index[other.sites["open"]])})
+            "open_sites_relaxed": ";".join(kept.sites.index[kept.sites["open"]])})
     return pd.DataFrame(rows, columns=POLICY_COLUMNS), base
 
 
